@@ -1,0 +1,3 @@
+from gklint.cli import main
+
+raise SystemExit(main())

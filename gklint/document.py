@@ -1,0 +1,94 @@
+"""The neutral document model every reader produces. Readers know nothing about annual reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class ReadError(Exception):
+    """A file that cannot be read; becomes a GK001 finding, never a traceback."""
+
+
+@dataclass(frozen=True)
+class Loc:
+    """Where something is: line (text files, 1-based), paragraph (docx, 1-based),
+    table (1-based, in document order) with grid row/col (1-based)."""
+
+    line: int | None = None
+    para: int | None = None
+    table: int | None = None
+    row: int | None = None
+    col: int | None = None
+
+    def __str__(self) -> str:
+        parts = []
+        if self.table is not None:
+            parts.append(f"表{self.table}")
+            if self.row is not None:
+                parts.append(f"第{self.row}行")
+            if self.col is not None:
+                parts.append(f"第{self.col}列")
+        if self.line is not None:
+            parts.append(f"第{self.line}行" if self.table is None else f"(文本第{self.line}行)")
+        elif self.para is not None:
+            parts.append(f"第{self.para}段")
+        return " ".join(parts)
+
+    def to_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+@dataclass
+class Cell:
+    """A grid slot. kind: 'o' origin, 'h' horizontal-span filler, 'v' vertical-merge continuation,
+    'x' absent (w:gridBefore). Only origins carry text of their own."""
+
+    text: str
+    loc: Loc
+    kind: str = "o"
+
+
+@dataclass
+class Paragraph:
+    text: str
+    loc: Loc
+    style: str = ""
+    auto_number: str = ""  # the numbering Word renders in front of the text, if any
+
+
+@dataclass
+class Table:
+    rows: list[list[Cell]]
+    loc: Loc
+    exact: bool = True  # False when row/column structure was recovered from plain text
+
+
+@dataclass
+class Document:
+    path: str
+    reader: str
+    blocks: list[Paragraph | Table] = field(default_factory=list)
+    encoding: str | None = None
+    properties: dict = field(default_factory=dict)
+    comments: list[dict] = field(default_factory=list)
+
+    @property
+    def paragraphs(self) -> list[Paragraph]:
+        return [b for b in self.blocks if isinstance(b, Paragraph)]
+
+    @property
+    def tables(self) -> list[Table]:
+        return [b for b in self.blocks if isinstance(b, Table)]
+
+
+def number_tables(blocks: list[Paragraph | Table]) -> list[Paragraph | Table]:
+    """Give tables their 1-based number in document order, and cells their row/col in the table."""
+    k = 0
+    for block in blocks:
+        if isinstance(block, Table):
+            k += 1
+            block.loc = Loc(line=block.loc.line, para=block.loc.para, table=k)
+            for r, row in enumerate(block.rows, 1):
+                for c, cell in enumerate(row, 1):
+                    cell.loc = Loc(line=cell.loc.line, para=cell.loc.para, table=k, row=r, col=c)
+    return blocks

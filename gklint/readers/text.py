@@ -1,0 +1,164 @@
+"""Plain text and Markdown: encoding detection and table recovery.
+
+Shapes seen in real exports (tests/data/seeds):
+- rows: one table row per line, cells separated by tabs (Word "save as text" of simple tables);
+- cells: one cell per line, each line starting with a tab, blank lines between rows; a line without a
+  tab right after a cell continues that cell (a label wrapped inside its cell);
+- loose: no tabs at all, one cell per paragraph; left as paragraphs, the binder recovers the rows;
+- Markdown pipe tables.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from gklint.document import Cell, Document, Loc, Paragraph, ReadError, Table, number_tables
+
+MAX_TEXT_BYTES = 20 * 1024 * 1024
+_MD_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_MD_HEADING = re.compile(r"^#{1,6}\s+")
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Detect the encoding from the bytes themselves (BOM, UTF-16 NUL pattern, strict decoding)."""
+    for bom, enc in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                     (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                     (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(enc), enc
+            except UnicodeDecodeError as exc:
+                raise ReadError(f"以 {enc} 字节序标记开头，但内容无法按 {enc} 解码（位置 {exc.start}）") from None
+    sample = data[:4096]
+    if len(sample) >= 4 and sample.count(0) > len(sample) // 4:
+        # BOM-less UTF-16: every other byte of CJK/ASCII text is NUL-heavy on one side.
+        even, odd = sample[0::2].count(0), sample[1::2].count(0)
+        enc = "utf-16-le" if odd > even else "utf-16-be"
+        try:
+            return data.decode(enc), enc
+        except UnicodeDecodeError:
+            raise ReadError("含有大量 NUL 字节，既不是 UTF-16 文本也不是普通文本（可能是二进制文件）") from None
+    if b"\x00" in data:
+        raise ReadError("含有 NUL 字节，不是文本文件（可能是二进制文件）")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise ReadError("无法识别文本编码（不是 UTF-8、UTF-16 或 GB18030/GBK）") from None
+    # GB18030 decodes many byte soups; real Chinese text is mostly CJK ideographs and ASCII.
+    odd = sum(1 for ch in text if not (ch.isascii() or "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f"
+                                       or "\uff00" <= ch <= "\uffef" or ch in "“”‘’—…·"))
+    if odd > max(3, len(text) // 20):
+        raise ReadError("无法识别文本编码（按 GB18030 解码后大部分是乱码）")
+    return text, "gb18030"
+
+
+def read_text(path: str, data: bytes | None = None) -> Document:
+    if data is None:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_TEXT_BYTES + 1)
+    if len(data) > MAX_TEXT_BYTES:
+        raise ReadError(f"文本文件超过 {MAX_TEXT_BYTES // (1024 * 1024)} MB，不像一份年度报告")
+    text, encoding = decode(data)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    doc = Document(path=path, reader="text", encoding=encoding)
+    doc.blocks = number_tables(_blocks(lines))
+    return doc
+
+
+def _is_tab_line(line: str) -> bool:
+    return "\t" in line and line.strip() != ""
+
+
+def _blocks(lines: list[str]) -> list[Paragraph | Table]:
+    blocks: list[Paragraph | Table] = []
+    i, n = 0, len(lines)
+    while i < n:
+        line = lines[i]
+        if line.lstrip().startswith("|") and i + 1 < n and _MD_SEPARATOR.match(lines[i + 1].strip()):
+            j = i + 2
+            while j < n and lines[j].lstrip().startswith("|"):
+                j += 1
+            blocks.append(_markdown_table(lines, i, j))
+            i = j
+            continue
+        if _is_tab_line(line):
+            j = _region_end(lines, i)
+            blocks.append(_tab_table(lines, i, j))
+            i = j
+            continue
+        stripped = line.strip().replace("\u3000", " ").strip()
+        if stripped:
+            stripped = _MD_HEADING.sub("", stripped)
+            blocks.append(Paragraph(stripped, Loc(line=i + 1)))
+        i += 1
+    return blocks
+
+
+def _region_end(lines: list[str], start: int) -> int:
+    """A table region: tab lines, the blank lines between them, and short untabbed lines that
+    directly follow a cell (a label wrapped onto the next lines: "结/果/维/持")."""
+    j = end = start
+    while j < len(lines):
+        line = lines[j]
+        if _is_tab_line(line):
+            end = j + 1
+        elif line.strip() == "":
+            pass
+        elif end == j and len(line.strip()) <= 12:
+            end = j + 1
+        else:
+            break
+        j += 1
+    return end
+
+
+def _cell_text(s: str) -> str:
+    return s.replace("\u3000", " ").replace("\xa0", " ").strip()
+
+
+def _tab_table(lines: list[str], start: int, end: int) -> Table:
+    region = list(range(start, end))
+    tab_lines = [lines[k] for k in region if _is_tab_line(lines[k])]
+    # "\tX" is one cell on its own line; anything else with a tab is a whole row.
+    multi = sum(1 for line in tab_lines if not line.startswith("\t") or len(line.split("\t")) > 2)
+    rows: list[list[Cell]] = []
+    if multi * 2 >= len(tab_lines):  # "rows" shape: one row per line
+        for k in region:
+            line = lines[k]
+            if not line.strip():
+                continue
+            if "\t" not in line and rows:  # wrapped label: continue the last non-empty cell
+                last = next((c for c in reversed(rows[-1]) if c.text), rows[-1][-1])
+                last.text += line.strip()
+                continue
+            rows.append([Cell(_cell_text(t), Loc(line=k + 1)) for t in line.split("\t")])
+    else:  # "cells" shape: one cell per tabbed line, blank line between rows
+        current: list[Cell] = []
+        for k in region:
+            line = lines[k]
+            if not line.strip() and not line.startswith("\t"):
+                if current:
+                    rows.append(current)
+                    current = []
+            elif line.startswith("\t"):
+                current.append(Cell(_cell_text(line[1:].replace("\t", " ")), Loc(line=k + 1)))
+            elif current:  # continuation of the previous cell
+                current[-1].text += line.strip()
+        if current:
+            rows.append(current)
+    return Table(rows=rows, loc=Loc(line=start + 1), exact=False)
+
+
+def _markdown_table(lines: list[str], start: int, end: int) -> Table:
+    rows = []
+    for k in range(start, end):
+        if k == start + 1:
+            continue  # the |---| separator
+        parts = lines[k].strip().strip("|").split("|")
+        rows.append([Cell(_cell_text(p.replace("<br>", "")), Loc(line=k + 1)) for p in parts])
+    return Table(rows=rows, loc=Loc(line=start + 1), exact=False)

@@ -1,0 +1,214 @@
+"""bind: Document + the national schemas -> Report (year, dates, sections, tables)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from gklint.document import Document, Loc, Paragraph, Table
+from gklint.numbers import DATE_RE, ISO_DATE_RE, find_dates, make_date
+from gklint.report.labels import heading_number, norm
+from gklint.report.model import DateFound, Period, Report, Section
+from gklint.report.tables import bind_stream, bind_table, merge_tables, signature_score, table_text
+from gklint.ruleset import RuleSet, SectionSpec, layouts
+
+_SUBHEAD = re.compile(r"^\s*(?:[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．])")
+_YEAR = re.compile(r"(\d{4}|[〇零○OoＯ一二三四五六七八九]{4})\s*年")
+_PUBLISHED = re.compile(r"(?:发布|印发|成文|公开|生成)(?:日期|时间)\s*[:：]?\s*")
+_PERIOD_HINT = re.compile(r"统计(?:期限|时限|时间段|时间|区间|期间|周期)")
+_PERIOD = re.compile(
+    r"(?P<y1>\d{4})\s*年\s*(?P<m1>\d{1,2})\s*月\s*(?P<d1>\d{1,2})\s*日?\s*(?:起)?\s*(?:至|到|—|－|-|～|~)\s*"
+    r"(?:(?P<y2>\d{4})\s*年\s*)?(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})\s*日"
+)
+HEADING_MAX = 40
+
+
+def bind(doc: Document, schemas: list[RuleSet] | None = None) -> Report:
+    schemas = schemas or layouts()
+    report = Report(document=doc)
+    report.sections = find_sections(doc, schemas[-1].sections)
+    _title(report)
+    _publication(report)
+    _period(report)
+    report.layout, report.layout_scores = detect_layout(doc, schemas)
+    schema = next((s for s in schemas if s.layout == report.layout), schemas[-1])
+    report.tables = bind_tables(doc, report, schema)
+    return report
+
+
+# --- sections ---
+
+def _heading_match(text: str, spec: SectionSpec) -> bool:
+    k = norm(text).rstrip("。")
+    for title in [spec.title] + spec.variants:
+        t = norm(title)
+        if k == t or (t in k and len(k) - len(t) <= 8):
+            return True
+    return False
+
+
+def find_sections(doc: Document, specs: list[SectionSpec]) -> list[Section]:
+    candidates: dict[str, list[tuple[int, Paragraph, str, str]]] = {}
+    for i, block in enumerate(doc.blocks):
+        if not isinstance(block, Paragraph) or len(block.text) > HEADING_MAX or _SUBHEAD.match(block.text):
+            continue
+        number, rest = heading_number(block.text)
+        for spec in specs:
+            if _heading_match(rest, spec):
+                candidates.setdefault(spec.key, []).append((i, block, number, rest))
+                break
+    chosen = []
+    for spec in specs:
+        cands = candidates.get(spec.key, [])
+        if cands:
+            best = next((c for c in cands if c[2] == spec.key), cands[0])
+            chosen.append((best, spec))
+    chosen.sort(key=lambda c: c[0][0])
+    sections = []
+    for k, ((i, par, number, _rest), spec) in enumerate(chosen):
+        end = chosen[k + 1][0][0] if k + 1 < len(chosen) else len(doc.blocks)
+        paras = [b for b in doc.blocks[i + 1:end] if isinstance(b, Paragraph)]
+        sections.append(Section(spec.key, spec.title, par.text, number, par.loc, paras, (i + 1, end)))
+    if sections:
+        _drop_signature(sections[-1])
+    return sections
+
+
+def _is_date_line(text: str) -> bool:
+    s = unicodedata.normalize("NFKC", text).strip()
+    for rx in (DATE_RE, ISO_DATE_RE):
+        m = rx.search(s)
+        if m and len(s) - (m.end() - m.start()) <= 2:
+            return True
+    return False
+
+
+def _drop_signature(last: Section) -> None:
+    """The 落款 (agency name and date) closes the document; it is not content of section 六."""
+    paras = last.paragraphs
+    while paras and _is_date_line(paras[-1].text):
+        paras.pop()
+        if paras and len(paras[-1].text) <= 30 and not paras[-1].text.endswith(("。", "；", ";")):
+            paras.pop()
+
+
+# --- title, year, dates ---
+
+def _title(report: Report) -> None:
+    doc = report.document
+    first_heading = min((s.loc for s in report.sections), key=lambda l: (l.line or 0, l.para or 0), default=None)
+    pars = []
+    for block in doc.blocks:
+        if isinstance(block, Table):
+            break
+        if first_heading is not None and block.loc == first_heading:
+            break
+        pars.append(block)
+        if len(pars) >= 8:
+            break
+    for k, p in enumerate(pars):
+        if "报告" in p.text and _YEAR.search(p.text) or re.search(r"年度?报告$", p.text.strip()):
+            title, loc = p.text.strip(), p.loc
+            if k > 0 and re.match(r"^\s*(\d{4}|[〇零一二三四五六七八九]{4})\s*年", title):
+                prev = pars[k - 1].text.strip()
+                if len(prev) <= 30 and not prev.endswith("。"):
+                    title, loc = prev + title, pars[k - 1].loc
+            report.title, report.title_loc = title, loc
+            break
+    text = unicodedata.normalize("NFKC", report.title)
+    m = _YEAR.search(text)
+    if m:
+        year = make_date(m.group(1), "1", "1")
+        report.year = year.year if year else None
+        report.agency = re.sub(r"\s+", "", text[: m.start()])
+
+
+def _publication(report: Report) -> None:
+    pars = report.document.paragraphs
+    for p in pars[:12]:
+        m = _PUBLISHED.search(unicodedata.normalize("NFKC", p.text))
+        if m:
+            dates = [d for d in find_dates(p.text) if d[1] >= m.start()]
+            if dates:
+                report.publication = DateFound(dates[0][0], p.loc, "发布日期", p.text.strip())
+                return
+    for p in reversed(pars[-6:]):
+        if _is_date_line(p.text):
+            dates = find_dates(p.text)
+            if dates:
+                report.publication = DateFound(dates[0][0], p.loc, "落款", p.text.strip())
+                return
+
+
+def _period(report: Report) -> None:
+    for p in report.document.paragraphs:
+        text = unicodedata.normalize("NFKC", p.text)
+        hint = _PERIOD_HINT.search(text)
+        if not hint:
+            continue
+        m = _PERIOD.search(text, max(0, hint.start() - 60))
+        if m:
+            start = make_date(m.group("y1"), m.group("m1"), m.group("d1"))
+            end = make_date(m.group("y2") or m.group("y1"), m.group("m2"), m.group("d2"))
+            report.period = Period(start, end, p.loc, p.text.strip())
+            return
+        report.period = Period(None, None, p.loc, p.text.strip())
+        return
+
+
+# --- tables ---
+
+def _table_corpus(doc: Document) -> str:
+    tables = doc.tables
+    if tables:
+        return norm("".join(table_text(t) for t in tables))
+    return norm("".join(p.text for p in doc.paragraphs if len(p.text) <= 40))
+
+
+def detect_layout(doc: Document, schemas: list[RuleSet]) -> tuple[str | None, dict[str, int]]:
+    corpus = _table_corpus(doc)
+    scores = {s.layout: sum(1 for m in s.layout_markers if norm(m) in corpus) for s in schemas if s.layout}
+    if not scores or max(scores.values()) == 0:
+        return None, scores
+    best = max(scores.values())
+    winners = [k for k, v in scores.items() if v == best]
+    return (winners[0] if len(winners) == 1 else None), scores
+
+
+def bind_tables(doc: Document, report: Report, schema: RuleSet) -> dict:
+    order = [s.key for s in schema.sections]
+    specs = dict(sorted(schema.tables.items(), key=lambda kv: order.index(kv[1].section)
+                        if kv[1].section in order else len(order)))
+    assigned: dict[str, Table] = {}
+    last_key: str | None = None
+    heading_idx = {s.block_range[0] - 1 for s in report.sections}
+    since_heading = False
+    for i, block in enumerate(doc.blocks):
+        if i in heading_idx:
+            since_heading = True
+        if not isinstance(block, Table):
+            continue
+        text = table_text(block)
+        scored = sorted(((signature_score(text, spec), key) for key, spec in specs.items() if key not in assigned),
+                        reverse=True)
+        if scored and scored[0][0] > 0:
+            last_key = scored[0][1]
+            assigned[last_key] = block
+        elif last_key is not None and not since_heading:
+            assigned[last_key] = merge_tables(assigned[last_key], block)
+        since_heading = False
+    bound = {}
+    for key, spec in specs.items():
+        if key in assigned:
+            bound[key] = bind_table(assigned[key], spec)
+            continue
+        section = report.section(spec.section)
+        if section is None:
+            continue
+        cells = [(p.text, p.loc) for p in section.paragraphs if len(p.text) <= 60]
+        if cells and signature_score("".join(t for t, _ in cells), spec) > 0:
+            bound[key] = bind_stream(cells, spec, cells[0][1])
+    return bound
+
+
+__all__ = ["bind", "detect_layout", "find_sections", "Loc"]

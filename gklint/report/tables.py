@@ -1,0 +1,223 @@
+"""Bind document tables (or loose cell paragraphs) to the template's rows and columns.
+
+Rows are recognised by their labels, never by position: a row's label cells (including group labels
+inherited through vertical merges) are matched against each template row's phrases, the longest match
+wins. Values are the cells after the label; a row with fewer values than the template has columns is
+kept as incomplete instead of being shifted into the wrong columns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from gklint.document import Cell, Loc, Table
+from gklint.numbers import looks_like_value, parse_value
+from gklint.report.labels import key as label_key
+from gklint.report.labels import norm
+from gklint.report.model import BoundCell, BoundRow, BoundTable
+from gklint.ruleset import RowSpec, TableSpec
+
+
+@dataclass
+class RawRow:
+    parts: list[tuple[str, Loc]] = field(default_factory=list)  # label cells
+    values: list[tuple[str, Loc]] = field(default_factory=list)  # cells after the label
+
+    @property
+    def loc(self) -> Loc | None:
+        first = (self.parts or self.values or [(None, None)])[0]
+        return first[1]
+
+    @property
+    def label(self) -> str:
+        return " ".join(t for t, _ in self.parts)
+
+
+def table_text(table: Table) -> str:
+    return "".join(c.text for row in table.rows for c in row)
+
+
+def rows_from_table(table: Table) -> list[RawRow]:
+    """Split each grid row into label cells and value cells; vertical merges inherit the label above."""
+    above: dict[int, str] = {}
+    out = []
+    for row in table.rows:
+        slots: list[tuple[str, Loc, bool]] = []  # text, loc, inherited
+        for c, cell in enumerate(row):
+            if cell.kind in ("h", "x"):
+                continue
+            if cell.kind == "v":
+                slots.append((above.get(c, ""), cell.loc, True))
+            else:
+                above[c] = cell.text
+                slots.append((cell.text, cell.loc, False))
+        first_value = next((k for k, (t, _, inh) in enumerate(slots) if not inh and looks_like_value(t)), len(slots))
+        label_end = -1
+        for k in range(first_value):
+            text = slots[k][0]
+            if text.strip():
+                label_end = k
+        raw = RawRow()
+        raw.parts = [(t, loc) for t, loc, _ in slots[: label_end + 1] if t.strip()]
+        raw.values = [("" if inh else t, loc) for t, loc, inh in slots[label_end + 1:]]
+        out.append(raw)
+    return out
+
+
+def _score(parts: list[str], row: RowSpec) -> int:
+    best = 0
+    for phrase in row.match:
+        p = norm(phrase)
+        if p and any(p in part for part in parts):
+            best = max(best, len(p))
+    for phrase in row.exact:
+        p = norm(phrase)
+        if any(p == part for part in parts):
+            best = max(best, len(p))
+    return best
+
+
+def match_row(parts: list[str], spec: TableSpec, used: set[str] | None = None) -> tuple[RowSpec | None, bool]:
+    """The template row these label parts name (longest phrase wins), and whether a `match`
+    phrase (not only an `exact` one, like 总计 that is also a column header) named it."""
+    keys = [label_key(p) for p in parts]
+    best, best_score = None, 0
+    for row in spec.rows:
+        if used and row.key in used:
+            continue
+        s = _score(keys, row)
+        if s > best_score:
+            best, best_score = row, s
+    if best is None:
+        return None, False
+    strong = any(norm(p) and any(norm(p) in k for k in keys) for p in best.match)
+    return best, strong
+
+
+def rows_from_stream(cells: list[tuple[str, Loc]], spec: TableSpec) -> list[RawRow]:
+    """Rows from cells with no row structure (one cell per paragraph, empty cells dropped):
+    a label after values starts a new row, and so does a second row label before any value."""
+    rows: list[RawRow] = []
+    cur = RawRow()
+    seen_value = False
+    for text, loc in cells:
+        if looks_like_value(text):
+            cur.values.append((text, loc))
+            seen_value = True
+            continue
+        starts_row = bool(cur.values)
+        if not starts_row and seen_value and cur.parts:
+            own, _ = match_row([text], spec)
+            have, _ = match_row([t for t, _ in cur.parts], spec)
+            starts_row = own is not None and have is not None and own.key != have.key
+        if starts_row:
+            rows.append(cur)
+            cur = RawRow()
+        cur.parts.append((text, loc))
+    if cur.parts or cur.values:
+        rows.append(cur)
+    return rows
+
+
+def _fit(values: list[tuple[str, Loc]], n: int) -> list[tuple[str, Loc]]:
+    """Drop blank cells at either end that are label or border fillers, never more than needed."""
+    vals = list(values)
+    while len(vals) > n and not vals[0][0].strip():
+        vals.pop(0)
+    while len(vals) > n and not vals[-1][0].strip():
+        vals.pop()
+    return vals
+
+
+def _bound_row(row: RowSpec, columns: list[str], raw: RawRow, label: str) -> BoundRow:
+    vals = _fit(raw.values, len(columns))
+    found = [BoundCell(parse_value(t), loc) for t, loc in vals if t.strip() or len(vals) == len(columns)]
+    b = BoundRow(key=row.key, label=label, loc=raw.loc or Loc(), found=found, expected=len(columns))
+    if len(vals) == len(columns):
+        b.cells = {col: BoundCell(parse_value(t), loc) for col, (t, loc) in zip(columns, vals)}
+    else:
+        b.incomplete = True
+    return b
+
+
+def _label_from_match(raw: RawRow, row: RowSpec) -> tuple[str, Loc | None]:
+    """The printed label from the part that names the row on (drops header words absorbed before it)."""
+    for k, (part, loc) in enumerate(raw.parts):
+        if _score([label_key(part)], row):
+            return " ".join(t for t, _ in raw.parts[k:]), loc
+    return raw.label, raw.loc
+
+
+def _completes(label: str, more: str, row: RowSpec) -> bool:
+    """Does `more` finish a label wrapped onto the next line ('补正后申请内容仍' + '不明确')?"""
+    full = label_key(row.label.split()[-1])
+    return full not in label_key(label) and full in label_key(label + more)
+
+
+def bind_rows(raw_rows: list[RawRow], spec: TableSpec, loc: Loc, exact: bool, source: str) -> BoundTable:
+    bt = BoundTable(key=spec.key, title=spec.title, loc=loc, exact=exact, source=source)
+    header: list[str] = []
+    used: set[str] = set()
+    in_body = False
+    last: tuple[BoundRow, RowSpec] | None = None
+    for raw in raw_rows:
+        parts = [t for t, _ in raw.parts]
+        if spec.unlabeled:
+            numbers = sum(1 for t, _ in raw.values if t.strip())
+            wide = numbers * 2 >= len(spec.columns) or (not parts and len(raw.values) * 2 >= len(spec.columns))
+            if not used and wide:
+                row = spec.rows[0]
+                bt.rows[row.key] = _bound_row(row, spec.columns, raw, "")
+                used.add(row.key)
+            if not used or wide:
+                header += parts
+            continue
+        row, strong = match_row(parts, spec, used)
+        if not in_body:
+            if row is None or not strong:
+                header += parts + [t for t, _ in raw.values]
+                continue
+            in_body = True
+            header += parts  # loose cells: the header words precede the first row label
+        if row is None:
+            if any(t.strip() for t, _ in raw.values):
+                bt.extra_rows.append(BoundRow(key="", label=" ".join(parts), loc=raw.loc or loc,
+                                              found=[BoundCell(parse_value(t), l) for t, l in raw.values if t.strip()]))
+            elif last is not None and len(parts) == 1 and _completes(last[0].label, parts[0], last[1]):
+                last[0].label += parts[0]
+            continue
+        used.add(row.key)
+        label, label_loc = _label_from_match(raw, row)
+        bound = _bound_row(row, spec.columns_of(row), raw, label)
+        bound.loc = label_loc or bound.loc
+        bt.rows[row.key] = bound
+        last = (bound, row)
+    bt.missing_rows = [r.key for r in spec.rows if r.key not in bt.rows]
+    head = norm("".join(header))
+    for col in spec.columns:
+        names = [col] + spec.column_variants.get(col, [])
+        if not any(all(norm(seg) in head for seg in name.split("/")) for name in names):
+            bt.missing_columns.append(col)
+    return bt
+
+
+def bind_table(table: Table, spec: TableSpec) -> BoundTable:
+    return bind_rows(rows_from_table(table), spec, table.loc, table.exact, "table")
+
+
+def bind_stream(cells: list[tuple[str, Loc]], spec: TableSpec, loc: Loc) -> BoundTable:
+    return bind_rows(rows_from_stream(cells, spec), spec, loc, False, "paragraphs")
+
+
+def signature_score(text: str, spec: TableSpec) -> int:
+    t = norm(text)
+    return sum(1 for s in spec.signature if norm(s) in t)
+
+
+def merge_tables(first: Table, second: Table) -> Table:
+    """A table continued after a break (a new table with no header of its own)."""
+    return Table(rows=first.rows + second.rows, loc=first.loc, exact=first.exact and second.exact)
+
+
+__all__ = ["Cell", "RawRow", "bind_stream", "bind_table", "match_row", "merge_tables", "rows_from_stream",
+           "rows_from_table", "signature_score", "table_text"]

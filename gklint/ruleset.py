@@ -1,0 +1,235 @@
+"""Rule sets: TOML files describing a template (sections, tables, rows, columns) and its rules.
+
+A rule set may `extends` another (a built-in name or a path); tables and sections of the child replace
+the parent's by key. Every problem is a RuleSetError naming the file and the key.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+
+class RuleSetError(Exception):
+    """A rule set that cannot be used; the message names the file and the key."""
+
+
+@dataclass
+class SectionSpec:
+    key: str
+    title: str
+    variants: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RowSpec:
+    key: str
+    label: str
+    match: list[str] = field(default_factory=list)
+    exact: list[str] = field(default_factory=list)
+    columns: list[str] | None = None  # per-row columns (table 二); None: the table's columns
+    tags: list[str] = field(default_factory=list)
+    unit: str | None = None
+    signed: list[str] = field(default_factory=list)  # columns that may be negative (本年增/减)
+    decimal: list[str] = field(default_factory=list)  # columns that may have decimals (amounts)
+
+
+@dataclass
+class TableSpec:
+    key: str
+    title: str
+    section: str
+    signature: list[str]
+    rows: list[RowSpec]
+    columns: list[str] = field(default_factory=list)
+    column_variants: dict[str, list[str]] = field(default_factory=dict)
+    unlabeled: bool = False  # one data row without a row label (table 四)
+
+    def row(self, key: str) -> RowSpec | None:
+        return next((r for r in self.rows if r.key == key), None)
+
+    def columns_of(self, row: RowSpec) -> list[str]:
+        return row.columns if row.columns is not None else self.columns
+
+
+@dataclass
+class RuleSet:
+    name: str
+    path: str
+    description: str = ""
+    layout: str | None = None
+    years: tuple[int, int] | None = None
+    layout_markers: list[str] = field(default_factory=list)
+    sections: list[SectionSpec] = field(default_factory=list)
+    tables: dict[str, TableSpec] = field(default_factory=dict)
+    raw: dict = field(default_factory=dict)  # the merged TOML, for the rule kinds
+
+
+_TOP_KEYS = {"ruleset", "sections", "tables", "rules", "settings", "tests"}
+_RULESET_KEYS = {"name", "extends", "layout", "description", "years", "layout_markers"}
+_SECTION_KEYS = {"key", "title", "variants"}
+_TABLE_KEYS = {"title", "section", "signature", "rows", "columns", "column_variants", "unlabeled"}
+_ROW_KEYS = {"key", "label", "match", "exact", "columns", "tags", "unit", "signed", "decimal"}
+
+
+def builtin_dir() -> Path:
+    here = Path(__file__).resolve().parent
+    installed = here / "builtin_rules"  # the wheel maps rules/ here
+    return installed if installed.is_dir() else here.parent / "rules"
+
+
+def builtin_names() -> list[str]:
+    return sorted(p.stem for p in builtin_dir().glob("*.toml") if p.stem != "base")
+
+
+def _locate(ref: str, relative_to: Path | None) -> Path:
+    if ref.endswith(".toml") or "/" in ref or "\\" in ref:
+        p = Path(ref)
+        if not p.is_absolute() and relative_to is not None:
+            p = relative_to.parent / p
+        return p
+    p = builtin_dir() / f"{ref}.toml"
+    if not p.exists():
+        raise RuleSetError(f"没有名为 {ref!r} 的内置规则集（可用：{', '.join(builtin_names())}）")
+    return p
+
+
+def _load_toml(path: Path) -> dict:
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except OSError as exc:
+        raise RuleSetError(f"{path}: 无法读取规则集：{exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleSetError(f"{path}: TOML 语法错误：{exc}") from None
+
+
+def _merge(parent: dict, child: dict) -> dict:
+    """Child over parent: tables and rules merge by key, sections by key, other values replace."""
+    out = dict(parent)
+    for key, value in child.items():
+        if key in ("tables", "rules") and isinstance(value, dict):
+            merged = dict(parent.get(key, {}))
+            for name, spec in value.items():
+                merged[name] = {**merged.get(name, {}), **spec} if isinstance(spec, dict) else spec
+            out[key] = merged
+        elif key == "sections" and isinstance(value, list):
+            by_key = {s.get("key"): s for s in parent.get("sections", [])}
+            order = [s.get("key") for s in parent.get("sections", [])]
+            for s in value:
+                if s.get("key") not in by_key:
+                    order.append(s.get("key"))
+                by_key[s.get("key")] = {**by_key.get(s.get("key"), {}), **s}
+            out[key] = [by_key[k] for k in order]
+        elif key == "ruleset":
+            out[key] = {**{k: v for k, v in parent.get(key, {}).items() if k != "name"}, **value}
+        else:
+            out[key] = value
+    return out
+
+
+def _raw(path: Path, seen: tuple[Path, ...] = ()) -> dict:
+    path = path.resolve()
+    if path in seen:
+        raise RuleSetError(f"{path}: extends 形成循环：{' -> '.join(str(p) for p in seen + (path,))}")
+    data = _load_toml(path)
+    for key in data:
+        if key not in _TOP_KEYS:
+            raise RuleSetError(f"{path}: 未知的顶层键 {key!r}（允许：{', '.join(sorted(_TOP_KEYS))}）")
+    parent_ref = data.get("ruleset", {}).get("extends")
+    if parent_ref:
+        if not isinstance(parent_ref, str):
+            raise RuleSetError(f"{path}: ruleset.extends 必须是字符串")
+        return _merge(_raw(_locate(parent_ref, path), seen + (path,)), data)
+    return data
+
+
+def _check_keys(path: Path, where: str, table: dict, allowed: set[str]) -> None:
+    if not isinstance(table, dict):
+        raise RuleSetError(f"{path}: {where} 必须是表（table）")
+    for key in table:
+        if key not in allowed:
+            raise RuleSetError(f"{path}: {where} 中有未知的键 {key!r}（允许：{', '.join(sorted(allowed))}）")
+
+
+def _str_list(path: Path, where: str, value) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise RuleSetError(f"{path}: {where} 必须是字符串数组")
+    return list(value)
+
+
+def _need(path: Path, where: str, table: dict, key: str) -> str:
+    value = table.get(key)
+    if not isinstance(value, str) or not value:
+        raise RuleSetError(f"{path}: {where} 缺少字符串键 {key!r}")
+    return value
+
+
+@lru_cache(maxsize=32)
+def load(ref: str) -> RuleSet:
+    """Load a rule set by built-in name or path; parsed once per process."""
+    path = _locate(ref, None).resolve()
+    raw = _raw(path)
+    meta = raw.get("ruleset", {})
+    _check_keys(path, "[ruleset]", meta, _RULESET_KEYS)
+    rs = RuleSet(name=meta.get("name") or path.stem, path=str(path), description=meta.get("description", ""),
+                 layout=meta.get("layout"), raw=raw,
+                 layout_markers=_str_list(path, "ruleset.layout_markers", meta.get("layout_markers")))
+    years = meta.get("years")
+    if years is not None:
+        if not (isinstance(years, list) and len(years) == 2 and all(isinstance(y, int) for y in years)):
+            raise RuleSetError(f"{path}: ruleset.years 必须是两个整数 [起始年, 结束年]")
+        rs.years = (years[0], years[1])
+    for i, s in enumerate(raw.get("sections", [])):
+        where = f"sections[{i}]"
+        _check_keys(path, where, s, _SECTION_KEYS)
+        rs.sections.append(SectionSpec(_need(path, where, s, "key"), _need(path, where, s, "title"),
+                                       _str_list(path, f"{where}.variants", s.get("variants"))))
+    for tkey, t in raw.get("tables", {}).items():
+        where = f"tables.{tkey}"
+        _check_keys(path, where, t, _TABLE_KEYS)
+        rows = []
+        for j, r in enumerate(t.get("rows", [])):
+            rw = f"{where}.rows[{j}]"
+            _check_keys(path, rw, r, _ROW_KEYS)
+            label = _need(path, rw, r, "label")
+            match = _str_list(path, f"{rw}.match", r.get("match"))
+            exact = _str_list(path, f"{rw}.exact", r.get("exact"))
+            if not match and not exact:
+                match = [label]
+            cols = r.get("columns")
+            rows.append(RowSpec(_need(path, rw, r, "key"), label, match, exact,
+                                _str_list(path, f"{rw}.columns", cols) if cols is not None else None,
+                                _str_list(path, f"{rw}.tags", r.get("tags")), r.get("unit"),
+                                _str_list(path, f"{rw}.signed", r.get("signed")),
+                                _str_list(path, f"{rw}.decimal", r.get("decimal"))))
+        keys = [r.key for r in rows]
+        dup = {k for k in keys if keys.count(k) > 1}
+        if dup:
+            raise RuleSetError(f"{path}: {where}.rows 中的行键重复：{', '.join(sorted(dup))}")
+        variants = t.get("column_variants", {})
+        rs.tables[tkey] = TableSpec(tkey, _need(path, where, t, "title"), _need(path, where, t, "section"),
+                                    _str_list(path, f"{where}.signature", t.get("signature")), rows,
+                                    _str_list(path, f"{where}.columns", t.get("columns")),
+                                    {k: _str_list(path, f"{where}.column_variants.{k}", v)
+                                     for k, v in variants.items()}, bool(t.get("unlabeled", False)))
+    return rs
+
+
+def for_year(year: int | None) -> RuleSet:
+    """The national rule set for a report year: gb2019 up to 2020, gb2021 from 2021."""
+    return load("gb2019" if year is not None and year <= 2020 else "gb2021")
+
+
+def layouts() -> list[RuleSet]:
+    """The national rule sets whose table layouts a document is compared against."""
+    return [load("gb2019"), load("gb2021")]
