@@ -30,7 +30,7 @@ class Loc:
                 parts.append(f"第{self.col}列")
         if self.line is not None:
             parts.append(f"第{self.line}行" if self.table is None else f"(文本第{self.line}行)")
-        elif self.para is not None:
+        elif self.para is not None and self.table is None:
             parts.append(f"第{self.para}段")
         return " ".join(parts)
 

@@ -135,3 +135,88 @@ def _fill_t3(table, t3: dict) -> None:
         cells = row.cells[-7:]
         for cell, v in zip(cells, t3[row_key]):
             _set_cell(cell, v)
+
+
+_HEADING_PREFIX = "一二三四五六"
+_NUMBERING_XML = (
+    '<w:abstractNum xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" w:abstractNumId="90">'
+    '<w:multiLevelType w:val="multilevel"/>'
+    '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>'
+    '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl>'
+    '<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%3."/></w:lvl>'
+    '</w:abstractNum>'
+)
+
+
+def number_headings(src: Path, dst: Path, via_style: bool = False, subheadings: list[str] | None = None) -> Path:
+    """Replace the typed numbers of the six headings by Word auto-numbering (chineseCounting).
+
+    via_style=True puts the numbering on a style with a numeric id "20" (name "heading 1"), as Chinese Word
+    writes it, instead of on each paragraph. `subheadings` are added under 一 at level 2 ("（一）")."""
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import qn
+
+    from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.parts.numbering import NumberingPart
+
+    d = docx.Document(str(src))
+    numbering = parse_xml('<w:numbering xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"/>')
+    part = NumberingPart(PackURI("/word/numbering.xml"), CONTENT_TYPE.WML_NUMBERING, numbering, d.part.package)
+    d.part.relate_to(part, RELATIONSHIP_TYPE.NUMBERING)
+    numbering.insert(0, parse_xml(_NUMBERING_XML))
+    numbering.append(parse_xml(
+        '<w:num xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" w:numId="90">'
+        '<w:abstractNumId w:val="90"/></w:num>'))
+    if via_style:
+        styles = d.styles.element
+        styles.append(parse_xml(
+            '<w:style xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" w:type="paragraph" '
+            'w:styleId="20"><w:name w:val="heading 1"/><w:basedOn w:val="1"/><w:pPr><w:numPr><w:numId w:val="90"/>'
+            '</w:numPr><w:outlineLvl w:val="0"/></w:pPr></w:style>'))
+
+    def numbered(p, level: int) -> None:
+        ppr = p._p.get_or_add_pPr()
+        if via_style and level == 0:
+            ps = ppr.find(qn("w:pStyle"))
+            if ps is None:
+                ps = parse_xml('<w:pStyle xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"/>')
+                ppr.insert(0, ps)
+            ps.set(qn("w:val"), "20")
+        else:
+            ppr.append(parse_xml(
+                '<w:numPr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+                f'<w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'))
+
+    for p in list(d.paragraphs):
+        t = p.text
+        if len(t) > 2 and t[0] in _HEADING_PREFIX and t[1] == "、" and len(t) < 30:
+            _set_text(p, t[2:])
+            numbered(p, 0)
+            if t[0] == "一" and subheadings:
+                anchor = p
+                for sub in subheadings:
+                    new = copy.deepcopy(p._p)
+                    anchor._p.addnext(new)
+                    from docx.text.paragraph import Paragraph as DocxParagraph
+                    anchor = DocxParagraph(new, p._parent)
+                    for e in new.iter(qn("w:numPr")):
+                        e.getparent().remove(e)
+                    ps = new.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+                    if ps is not None:
+                        ps.getparent().remove(ps)
+                    _set_text(anchor, sub)
+                    numbered(anchor, 1)
+    d.save(str(dst))
+    return Path(dst)
+
+
+def libreoffice_roundtrip(src: Path, outdir: Path) -> Path:
+    """Save a .docx through LibreOffice (writes vMerge w:val="continue", phantom grid columns)."""
+    import subprocess
+
+    outdir.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["soffice", "--headless", "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(outdir),
+                    str(src)], check=True, capture_output=True, timeout=180)
+    return outdir / Path(src).name

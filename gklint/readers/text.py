@@ -30,16 +30,18 @@ def decode(data: bytes) -> tuple[str, str]:
                 return data.decode(enc), enc
             except UnicodeDecodeError as exc:
                 raise ReadError(f"以 {enc} 字节序标记开头，但内容无法按 {enc} 解码（位置 {exc.start}）") from None
-    sample = data[:4096]
-    if len(sample) >= 4 and sample.count(0) > len(sample) // 4:
-        # BOM-less UTF-16: every other byte of CJK/ASCII text is NUL-heavy on one side.
+    if b"\x00" in data:
+        # BOM-less UTF-16: ASCII characters (digits, tabs, newlines) put their NUL bytes all on one side.
+        sample = data[:65536]
         even, odd = sample[0::2].count(0), sample[1::2].count(0)
         enc = "utf-16-le" if odd > even else "utf-16-be"
-        try:
-            return data.decode(enc), enc
-        except UnicodeDecodeError:
-            raise ReadError("含有大量 NUL 字节，既不是 UTF-16 文本也不是普通文本（可能是二进制文件）") from None
-    if b"\x00" in data:
+        if min(even, odd) * 4 <= max(even, odd) and len(data) % 2 == 0:
+            try:
+                text = data.decode(enc)
+            except UnicodeDecodeError:
+                text = None
+            if text is not None and _plausible(text):
+                return text, enc
         raise ReadError("含有 NUL 字节，不是文本文件（可能是二进制文件）")
     try:
         return data.decode("utf-8"), "utf-8"
@@ -49,12 +51,16 @@ def decode(data: bytes) -> tuple[str, str]:
         text = data.decode("gb18030")
     except UnicodeDecodeError:
         raise ReadError("无法识别文本编码（不是 UTF-8、UTF-16 或 GB18030/GBK）") from None
-    # GB18030 decodes many byte soups; real Chinese text is mostly CJK ideographs and ASCII.
-    odd = sum(1 for ch in text if not (ch.isascii() or "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f"
-                                       or "\uff00" <= ch <= "\uffef" or ch in "“”‘’—…·"))
-    if odd > max(3, len(text) // 20):
+    if not _plausible(text):  # GB18030 decodes many byte soups
         raise ReadError("无法识别文本编码（按 GB18030 解码后大部分是乱码）")
     return text, "gb18030"
+
+
+def _plausible(text: str) -> bool:
+    """Real Chinese text is mostly CJK ideographs, CJK punctuation and ASCII."""
+    odd = sum(1 for ch in text if not (ch.isascii() or "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f"
+                                       or "\uff00" <= ch <= "\uffef" or ch in "“”‘’—…·\xa0"))
+    return odd <= max(3, len(text) // 20) and "\x00" not in text
 
 
 def read_text(path: str, data: bytes | None = None) -> Document:

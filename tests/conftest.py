@@ -1,0 +1,20 @@
+import sys
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).parent
+sys.path.insert(0, str(TESTS))
+DATA = TESTS / "data"
+SEEDS = sorted((DATA / "seeds").glob("*.txt"))
+
+
+def seed(prefix: str) -> Path:
+    return next(p for p in SEEDS if p.name.startswith(prefix))
+
+
+@pytest.fixture(scope="session")
+def report_docx(tmp_path_factory) -> Path:
+    from docgen import build_docx
+
+    return build_docx(tmp_path_factory.mktemp("docx") / "report.docx")
