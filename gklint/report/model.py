@@ -41,6 +41,7 @@ class BoundTable:
     missing_columns: list[str] = field(default_factory=list)
     extra_rows: list[BoundRow] = field(default_factory=list)
     source: str = "table"  # "table" or "paragraphs" (cells recovered from loose paragraphs)
+    spec: object = None  # the TableSpec (of the detected layout) it was bound with
 
 
 @dataclass

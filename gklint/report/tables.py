@@ -155,7 +155,7 @@ def _completes(label: str, more: str, row: RowSpec) -> bool:
 
 
 def bind_rows(raw_rows: list[RawRow], spec: TableSpec, loc: Loc, exact: bool, source: str) -> BoundTable:
-    bt = BoundTable(key=spec.key, title=spec.title, loc=loc, exact=exact, source=source)
+    bt = BoundTable(key=spec.key, title=spec.title, loc=loc, exact=exact, source=source, spec=spec)
     header: list[str] = []
     used: set[str] = set()
     in_body = False

@@ -1,0 +1,77 @@
+"""Rule kinds (Python, one module each) and the rule instances a rule set declares in TOML."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+
+from gklint.findings import SEVERITIES, Finding
+from gklint.ruleset import RuleSet, RuleSetError
+
+KINDS = ("sections", "content", "tables", "cells", "identity", "dates", "text_table", "patterns", "template")
+_COMMON_KEYS = {"kind", "name", "severity", "summary", "doc", "example", "fix", "enabled"}
+
+
+@dataclass
+class Rule:
+    code: str
+    kind: str
+    name: str
+    severity: str
+    summary: str
+    params: dict = field(default_factory=dict)
+    doc: str = ""
+    example: str = ""
+    fix: str = ""
+
+    def finding(self, message: str, location: dict, expected=None, found=None) -> Finding:
+        return Finding(self.code, self.severity, message, location,
+                       None if expected is None else str(expected), None if found is None else str(found))
+
+
+@dataclass
+class Context:
+    ruleset: RuleSet
+    agency_kind: str = "auto"  # "department", "government" (本级政府) or "auto" (from the agency's name)
+
+
+def rules_of(ruleset: RuleSet) -> list[Rule]:
+    """The enabled rules of a rule set, validated against their kind's keys."""
+    out = []
+    for code, spec in ruleset.raw.get("rules", {}).items():
+        where = f"{ruleset.path}: rules.{code}"
+        if not isinstance(spec, dict):
+            raise RuleSetError(f"{where} 必须是表（table）")
+        kind = spec.get("kind")
+        if kind not in KINDS:
+            raise RuleSetError(f"{where}.kind：未知的规则类型 {kind!r}（可用：{', '.join(KINDS)}）")
+        module = importlib.import_module(f"gklint.rules.{kind}")
+        allowed = _COMMON_KEYS | set(getattr(module, "PARAMS", ()))
+        for key in spec:
+            if key not in allowed:
+                raise RuleSetError(f"{where}：未知的键 {key!r}（{kind} 类规则允许：{', '.join(sorted(allowed))}）")
+        severity = spec.get("severity", "error")
+        if severity not in SEVERITIES:
+            raise RuleSetError(f"{where}.severity：{severity!r} 不是 error、warning 或 info")
+        if spec.get("enabled", True) is False:
+            continue
+        rule = Rule(code, kind, spec.get("name", code), severity, spec.get("summary", ""),
+                    {k: v for k, v in spec.items() if k not in _COMMON_KEYS},
+                    spec.get("doc", ""), spec.get("example", ""), spec.get("fix", ""))
+        if hasattr(module, "validate"):
+            module.validate(rule, ruleset, where)
+        out.append(rule)
+    return out
+
+
+def run(report, ruleset: RuleSet, ctx: Context) -> list[Finding]:
+    by_kind: dict[str, list[Rule]] = {}
+    for rule in rules_of(ruleset):
+        by_kind.setdefault(rule.kind, []).append(rule)
+    findings: list[Finding] = []
+    for kind in KINDS:
+        if kind in by_kind:
+            module = importlib.import_module(f"gklint.rules.{kind}")
+            for rule in by_kind[kind]:
+                findings.extend(module.check(report, rule, ctx))
+    return findings

@@ -1,0 +1,50 @@
+"""check one file: read -> bind -> rules. Never raises for a bad input file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from gklint.document import ReadError
+from gklint.findings import Finding
+from gklint.readers import read
+from gklint.report.bind import bind
+from gklint.ruleset import RuleSet, for_year, load
+
+
+@dataclass
+class FileResult:
+    path: str
+    template: str | None = None  # the rule set applied
+    report_year: int | None = None
+    findings: list[Finding] = field(default_factory=list)
+    unreadable: bool = False
+    report: object = None
+
+    def to_dict(self) -> dict:
+        return {"path": self.path, "template": self.template, "report_year": self.report_year,
+                "findings": [f.to_dict() for f in self.findings]}
+
+
+def choose_ruleset(report, ref: str | None) -> RuleSet:
+    if ref:
+        return load(ref)
+    if report.year is None and report.layout:
+        return load(report.layout)
+    return for_year(report.year)
+
+
+def check_file(path: str, ruleset: str | None = None, agency_kind: str = "auto") -> FileResult:
+    from gklint import rules
+
+    result = FileResult(path)
+    try:
+        doc = read(path)
+    except ReadError as exc:
+        result.unreadable = True
+        result.findings.append(Finding("GK001", "error", f"无法读取文件：{exc}", {}))
+        return result
+    report = bind(doc)
+    rs = choose_ruleset(report, ruleset)
+    result.template, result.report_year, result.report = rs.name, report.year, report
+    result.findings = sorted(rules.run(report, rs, rules.Context(rs, agency_kind)), key=Finding.sort_key)
+    return result

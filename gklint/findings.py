@@ -1,0 +1,64 @@
+"""Findings: what a rule reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SEVERITIES = ("info", "warning", "error")
+
+
+@dataclass
+class Finding:
+    code: str
+    severity: str
+    message: str
+    location: dict = field(default_factory=dict)  # table/row/column labels, line or paragraph, grid position
+    expected: str | None = None
+    found: str | None = None
+
+    def sort_key(self) -> tuple:
+        loc = self.location
+        return (loc.get("line") or loc.get("para") or 0, loc.get("grid_row") or 0, loc.get("grid_col") or 0, self.code)
+
+    def to_dict(self) -> dict:
+        d = {"code": self.code, "severity": self.severity, "message": self.message, "location": self.location}
+        if self.expected is not None:
+            d["expected"] = self.expected
+        if self.found is not None:
+            d["found"] = self.found
+        return d
+
+
+def location(loc=None, **labels) -> dict:
+    """A location dict from a document Loc plus table/row/column labels."""
+    out = {k: v for k, v in labels.items() if v not in (None, "")}
+    if loc is not None:
+        if loc.line is not None:
+            out["line"] = loc.line
+        if loc.para is not None:
+            out["para"] = loc.para
+        if loc.table is not None:
+            out["table_index"] = loc.table
+        if loc.row is not None:
+            out["grid_row"] = loc.row
+        if loc.col is not None:
+            out["grid_col"] = loc.col
+    return out
+
+
+def describe(loc: dict) -> str:
+    """'表三 （七）总计 / 总计（第12行）' for messages and concise output."""
+    parts = []
+    if loc.get("table_title"):
+        parts.append(loc["table_title"])
+    if loc.get("row_label"):
+        parts.append(loc["row_label"])
+    if loc.get("column"):
+        parts.append(f"「{loc['column']}」列")
+    if loc.get("section"):
+        parts.append(f"第{loc['section']}部分")
+    if loc.get("line"):
+        parts.append(f"第{loc['line']}行")
+    elif loc.get("para"):
+        parts.append(f"第{loc['para']}段")
+    return " ".join(parts)

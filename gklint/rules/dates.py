@@ -1,0 +1,75 @@
+"""GK401 dated before the year ended · GK402 published after the deadline · GK403 statistical period
+not the report year · GK404 no publication date found · GK405 a year in the text contradicts the report year."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from gklint.findings import location
+
+PARAMS = ("check", "department_deadline", "government_deadline", "sections")
+_GOVERNMENT = re.compile(r"(人民政府|政府办公厅|政府办公室|政府)$")
+
+
+def _deadline(report, rule, ctx) -> tuple[dt.date, str]:
+    kind = ctx.agency_kind
+    if kind == "auto":
+        kind = "government" if _GOVERNMENT.search(report.agency or "") else "department"
+    month, day = rule.params.get(f"{kind}_deadline", [1, 31] if kind == "department" else [3, 31])
+    label = "县级以上人民政府部门" if kind == "department" else "本级政府"
+    return dt.date(report.year + 1, month, day), label
+
+
+def check(report, rule, ctx):
+    what = rule.params.get("check")
+    y = report.year
+    pub = report.publication
+    if what == "no_date":
+        if pub is None:
+            yield rule.finding("未找到发布日期或落款日期，无法检查是否按时发布", location(),
+                               expected="落款日期或“发布日期：”", found="（未找到）")
+        return
+    if y is None:
+        return
+    if what == "before_year_end" and pub is not None and pub.date <= dt.date(y, 12, 31):
+        yield rule.finding(f"{pub.source}日期 {pub.date:%Y年%-m月%-d日} 早于{y}年度结束，"
+                           f"{y}年度报告应在{y + 1}年发布（是否沿用了上一年的日期？）", location(pub.loc),
+                           expected=f"{y + 1}年1月1日之后", found=pub.text)
+    elif what == "after_deadline" and pub is not None and pub.date > dt.date(y, 12, 31):
+        deadline, label = _deadline(report, rule, ctx)
+        if pub.date > deadline:
+            yield rule.finding(f"{pub.source}日期 {pub.date:%Y年%-m月%-d日} 晚于{label}年度报告的发布期限 "
+                               f"{deadline:%Y年%-m月%-d日}（《条例》第四十九条）", location(pub.loc),
+                               expected=f"不晚于{deadline:%Y年%-m月%-d日}", found=pub.text)
+    elif what == "period" and report.period is not None:
+        p = report.period
+        if p.start is None or p.end is None:
+            return
+        if (p.start, p.end) != (dt.date(y, 1, 1), dt.date(y, 12, 31)):
+            yield rule.finding(f"统计期限 {p.start:%Y年%-m月%-d日}至{p.end:%Y年%-m月%-d日} 不是报告年度 {y} 年全年",
+                               location(p.loc), expected=f"{y}年1月1日至12月31日",
+                               found=f"{p.start:%Y年%-m月%-d日}至{p.end:%Y年%-m月%-d日}")
+    elif what == "year_in_text":
+        yield from _year_in_text(report, rule, y)
+
+
+_ACTIVITY = "主动公开|收到|受理|办结|办理|答复|新收|公开政府信息|发布信息"
+
+
+def _year_in_text(report, rule, y):
+    """Statements about this year's work that cite another year: a copied report."""
+    wrong = {str(y - 1), str(y + 1)}
+    rx = re.compile(rf"(?:本机关|本单位|我单位|本局|我局|本委|我委|本办|我办|本厅|我厅|本中心|我中心|全年|本年度?)?"
+                    rf"\s*(?P<year>\d{{4}})\s*年度?[^。；\d]{{0,12}}?(?:{_ACTIVITY})")
+    for key in rule.params.get("sections", ["一"]):
+        s = report.section(key)
+        if s is None:
+            continue
+        for p in s.paragraphs:
+            for m in rx.finditer(p.text):
+                after = p.text[m.end("year"):m.end("year") + 3]
+                if m.group("year") in wrong and not after.lstrip().startswith(("年1月", "年12月")):
+                    yield rule.finding(f"第{key}部分写的是“{m.group(0).strip()}”，与报告年度 {y} 年不符"
+                                       "（是否沿用了其他年度的报告？）", location(p.loc, section=key),
+                                       expected=f"{y}年", found=f"{m.group('year')}年")

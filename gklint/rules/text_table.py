@@ -1,0 +1,99 @@
+"""GK501 a number the narrative states contradicts the table · GK502 a claim ("均获维持") the table contradicts."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from gklint.findings import location
+
+PARAMS = ("claims", "sections")
+
+
+def validate(rule, ruleset, where):
+    from gklint.ruleset import RuleSetError
+
+    for i, claim in enumerate(rule.params.get("claims", [])):
+        w = f"{where}.claims[{i}]"
+        if not isinstance(claim, dict) or "pattern" not in claim or "cells" not in claim:
+            raise RuleSetError(f"{w}：每条应有 pattern 和 cells")
+        for key in claim:
+            if key not in ("pattern", "cells", "what", "carryover_cells", "contradicts", "context"):
+                raise RuleSetError(f"{w}：未知的键 {key!r}")
+        try:
+            rx = re.compile(claim["pattern"])
+        except re.error as exc:
+            raise RuleSetError(f"{w}.pattern：正则表达式无效：{exc}") from None
+        if "contradicts" not in claim and "n" not in rx.groupindex:
+            raise RuleSetError(f"{w}.pattern：应有命名分组 (?P<n>…) 捕获数字")
+        for cell in claim["cells"] + claim.get("carryover_cells", []):
+            if not (isinstance(cell, list) and len(cell) == 3):
+                raise RuleSetError(f"{w}.cells：每个单元格写作 [\"表\", \"行\", \"列\"]")
+            table = ruleset.tables.get(cell[0])
+            if table is None or table.row(cell[1]) is None:
+                raise RuleSetError(f"{w}.cells：没有单元格 {cell}")
+
+
+def _value(report, cells) -> tuple[Decimal | None, list]:
+    total, used = Decimal(0), []
+    for table, row_key, col in cells:
+        bt = report.tables.get(table)
+        row = bt.rows.get(row_key) if bt else None
+        cell = row.cells.get(col) if row and not row.incomplete else None
+        if cell is None or not cell.value.is_number:
+            return None, []
+        total += cell.value.number
+        used.append((bt, row, col, cell))
+    return total, used
+
+
+def check(report, rule, ctx):
+    paragraphs = []
+    for key in rule.params.get("sections", ["一", "六"]):
+        s = report.section(key)
+        if s is not None:
+            paragraphs += [(key, p) for p in s.paragraphs if len(p.text) > 15]
+    for claim in rule.params.get("claims", []):
+        rx = re.compile(claim["pattern"])
+        for key, p in paragraphs:
+            for m in rx.finditer(p.text):
+                if "contradicts" in claim:
+                    yield from _contradiction(report, rule, claim, key, p, m)
+                    continue
+                sentence = _sentence(p.text, m.start(), m.end())
+                if claim.get("context") and claim["context"] not in sentence:
+                    continue  # "答复网民咨询20件" is not about disclosure applications
+                stated = Decimal(m.group("n"))
+                cells = claim["cells"]
+                near = p.text[max(0, m.start() - 6):m.end() + 12]
+                if claim.get("carryover_cells") and re.search(r"(?:含|包括|包含)上年结转", near):
+                    cells = claim["carryover_cells"]
+                value, used = _value(report, cells)
+                if value is None or value == stated:
+                    continue
+                bt, row, col, cell = used[0]
+                names = "+".join(f"{r.label or r.key}「{c}」" for _, r, c, _ in used)
+                loc = location(p.loc, section=key, table=bt.key, row=row.key, column=col)
+                loc["cells"] = [{"table": b.key, "row": r.key, "row_label": r.label, "column": c,
+                                 "value": x.value.raw, "grid_row": x.loc.row, "grid_col": x.loc.col,
+                                 "line": x.loc.line} for b, r, c, x in used]
+                loc["span"] = [m.start(), m.end()]
+                yield rule.finding(f"正文“{m.group(0)}”说{claim.get('what', '')}{stated}件，"
+                                   f"但表中{names}为 {value}", loc, expected=value, found=stated)
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    left = max(text.rfind(ch, 0, start) for ch in "。；;！？")
+    rights = [i for i in (text.find(ch, end) for ch in "。；;！？") if i >= 0]
+    return text[left + 1: min(rights) if rights else len(text)]
+
+
+def _contradiction(report, rule, claim, key, p, m):
+    value, used = _value(report, claim["cells"])
+    if value is None or value == 0:
+        return
+    details = "，".join(f"{r.label or ''}{c}为 {x.value.raw}" for _, r, c, x in used if x.value.number)
+    loc = location(p.loc, section=key)
+    loc["span"] = [m.start(), m.end()]
+    yield rule.finding(f"正文说“{m.group(0)}”，但{claim.get('what', '表中')}：{details}", loc,
+                       expected="0", found=value)
