@@ -54,7 +54,8 @@ def narrative(data: dict, year: int) -> dict:
 
 
 def build_docx(path: Path, year: int = 2022, agency: str = "某市某某局", data: dict | None = None,
-               text: dict | None = None, date: str | None = None, period: bool = True) -> Path:
+               text: dict | None = None, date: str | None = None, period: bool = True,
+               period_year: int | None = None) -> Path:
     """Fill the official template: title, narrative, the three tables, 落款 and date."""
     import docx
 
@@ -69,7 +70,8 @@ def build_docx(path: Path, year: int = 2022, agency: str = "某市某某局", da
                 intro = p.insert_paragraph_before("")
                 # insert after the title: move the new paragraph behind it
                 p._p.addnext(intro._p)
-                intro.add_run(f"本报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。")
+                py = period_year or year
+                intro.add_run(f"本报告中所列数据的统计期限自{py}年1月1日起至{py}年12月31日止。")
     placeholders = [p for p in d.paragraphs if p.text.startswith("（文字描述")]
     for p, key in zip(placeholders, ["一", "五", "六"]):
         lines = text.get(key, [])

@@ -148,6 +148,17 @@ def _label_from_match(raw: RawRow, row: RowSpec) -> tuple[str, Loc | None]:
     return raw.label, raw.loc
 
 
+def _text_values_back(raw: RawRow, row: RowSpec, n: int) -> RawRow:
+    """A text value ('约1200') right after the row label was taken for a label; give it back."""
+    idx = next((k for k, (part, _) in enumerate(raw.parts) if _score([label_key(part)], row)), None)
+    if idx is None or idx == len(raw.parts) - 1 or len(raw.values) >= n:
+        return raw
+    trailing = raw.parts[idx + 1:]
+    if len(trailing) + len(_fit(raw.values, n)) != n:
+        return raw
+    return RawRow(parts=raw.parts[: idx + 1], values=trailing + raw.values)
+
+
 def _completes(label: str, more: str, row: RowSpec) -> bool:
     """Does `more` finish a label wrapped onto the next line ('补正后申请内容仍' + '不明确')?"""
     full = label_key(row.label.split()[-1])
@@ -187,6 +198,7 @@ def bind_rows(raw_rows: list[RawRow], spec: TableSpec, loc: Loc, exact: bool, so
                 last[0].label += parts[0]
             continue
         used.add(row.key)
+        raw = _text_values_back(raw, row, len(spec.columns_of(row)))
         label, label_loc = _label_from_match(raw, row)
         bound = _bound_row(row, spec.columns_of(row), raw, label)
         bound.loc = label_loc or bound.loc

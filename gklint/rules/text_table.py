@@ -52,7 +52,7 @@ def check(report, rule, ctx):
     for key in rule.params.get("sections", ["一", "六"]):
         s = report.section(key)
         if s is not None:
-            paragraphs += [(key, p) for p in s.paragraphs if len(p.text) > 15]
+            paragraphs += [(key, p) for p in s.paragraphs if len(p.text) > 8]
     for claim in rule.params.get("claims", []):
         rx = re.compile(claim["pattern"])
         for key, p in paragraphs:
