@@ -57,7 +57,9 @@ def describe(loc: dict) -> str:
         parts.append(f"「{loc['column']}」列")
     if loc.get("section"):
         parts.append(f"第{loc['section']}部分")
-    if loc.get("line"):
+    if loc.get("grid_row") and not loc.get("line"):
+        parts.append(f"表{loc.get('table_index', '')}第{loc['grid_row']}行第{loc['grid_col']}列")
+    elif loc.get("line"):
         parts.append(f"第{loc['line']}行")
     elif loc.get("para"):
         parts.append(f"第{loc['para']}段")
