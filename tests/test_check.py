@@ -141,9 +141,9 @@ def test_no_fee_statement(tmp_path):
     assert codes(_planted(tmp_path, text=text)) == {"GK504"}
 
 
-def test_2019_layout_in_a_2021_report(tmp_path):
+def test_2019_layout_in_a_2022_report(tmp_path):
     text = seed("003").read_text(encoding="utf-8")
-    text = text.replace("2020年政府信息公开工作年度报告", "2021年政府信息公开工作年度报告")
+    text = text.replace("2020年政府信息公开工作年度报告", "2022年政府信息公开工作年度报告")
     text = text.replace("六、其他需要报告的事项\n\n无", "六、其他需要报告的事项\n\n本年度未收取信息处理费。")
     path = tmp_path / "r.txt"
     path.write_text(text, encoding="utf-8")
