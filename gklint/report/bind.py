@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from gklint.document import Document, Loc, Paragraph, Table
+from gklint.document import Document, Paragraph, Table
 from gklint.numbers import DATE_RE, ISO_DATE_RE, find_dates, make_date
 from gklint.report.labels import heading_number, norm
 from gklint.report.model import DateFound, Period, Report, Section
@@ -210,5 +210,3 @@ def bind_tables(doc: Document, report: Report, schema: RuleSet) -> dict:
             bound[key] = bind_stream(cells, spec, cells[0][1])
     return bound
 
-
-__all__ = ["bind", "detect_layout", "find_sections", "Loc"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from gklint.document import Cell, Loc, Table
+from gklint.document import Loc, Table
 from gklint.numbers import looks_like_value, parse_value
 from gklint.report.labels import key as label_key
 from gklint.report.labels import norm
@@ -131,10 +131,12 @@ def _fit(values: list[tuple[str, Loc]], n: int) -> list[tuple[str, Loc]]:
 
 def _bound_row(row: RowSpec, columns: list[str], raw: RawRow, label: str) -> BoundRow:
     vals = _fit(raw.values, len(columns))
-    found = [BoundCell(parse_value(t), loc) for t, loc in vals if t.strip() or len(vals) == len(columns)]
-    b = BoundRow(key=row.key, label=label, loc=raw.loc or Loc(), found=found, expected=len(columns))
-    if len(vals) == len(columns):
-        b.cells = {col: BoundCell(parse_value(t), loc) for col, (t, loc) in zip(columns, vals)}
+    complete = len(vals) == len(columns)
+    parsed = [BoundCell(parse_value(t), loc) for t, loc in vals]
+    b = BoundRow(key=row.key, label=label, loc=raw.loc or Loc(), expected=len(columns),
+                 found=[c for c in parsed if complete or c.value.kind != "blank"])
+    if complete:
+        b.cells = dict(zip(columns, parsed))
     else:
         b.incomplete = True
     return b
@@ -230,6 +232,3 @@ def merge_tables(first: Table, second: Table) -> Table:
     """A table continued after a break (a new table with no header of its own)."""
     return Table(rows=first.rows + second.rows, loc=first.loc, exact=first.exact and second.exact)
 
-
-__all__ = ["Cell", "RawRow", "bind_stream", "bind_table", "match_row", "merge_tables", "rows_from_stream",
-           "rows_from_table", "signature_score", "table_text"]

@@ -52,7 +52,7 @@ def _items(rule, table) -> list[str]:
 
 def _cells(bt, ref: Ref, item: str):
     row_key, col = ref.row.replace("$", item), ref.col.replace("$", item)
-    rows = [k for k, r in bt.spec_rows.items() if row_key[1:] in r.tags] if row_key.startswith("#") else [row_key]
+    rows = [r.key for r in bt.spec.rows if row_key[1:] in r.tags] if row_key.startswith("#") else [row_key]
     out = []
     for rk in rows:
         row = bt.rows.get(rk)
@@ -78,26 +78,17 @@ def _side(bt, side, item):
     return total, cells
 
 
-class _BoundView:
-    """A bound table plus its row specs by key (for #tag selection)."""
-
-    def __init__(self, bt):
-        self.rows = bt.rows
-        self.spec_rows = {r.key: r for r in bt.spec.rows}
-
-
 def check(report, rule, ctx):
     table_key = rule.params["table"]
     bt = report.tables.get(table_key)
     if bt is None or bt.spec is None:
         return
     expr = parse(rule.params["expr"])
-    view = _BoundView(bt)
     items = _items(rule, bt.spec) or [""]
     for item in items:
         try:
-            left, lcells = _side(view, expr.left, item)
-            right, rcells = _side(view, expr.right, item)
+            left, lcells = _side(bt, expr.left, item)
+            right, rcells = _side(bt, expr.right, item)
         except _Skip:
             continue
         if compare(expr.op, left, right):
