@@ -1,31 +1,70 @@
-"""Command line: the only place that wires readers, binding, rules and output together."""
+"""Command line: the only place that wires readers, binding, rules and output together.
+
+Imports are local to each command so that `gklint check` on a text file never loads docx2python or rich.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from gklint import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+PROGRESS_FROM = 10  # files; fewer finish before a progress bar would be worth drawing
+
+
+def _codes(text: str) -> tuple[str, ...]:
+    return tuple(c.strip().upper() for c in text.split(",") if c.strip())
 
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="gklint", description="Lint 政府信息公开工作年度报告 (.docx, .txt, .md).")
     p.add_argument("--version", action="version", version=f"gklint {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
     ck = sub.add_parser("check", help="check reports and print findings")
-    ck.add_argument("paths", nargs="+", metavar="PATH", help="files or directories (searched recursively)")
-    ck.add_argument("--format", "--output-format", dest="format", choices=("concise", "json"), default="concise")
-    ck.add_argument("--fail-on", choices=("error", "warning"), default="warning",
-                    help="lowest severity that makes the exit code 1 (info never does)")
+    ck.add_argument("paths", nargs="*", default=["."], metavar="PATH",
+                    help="files or directories, searched recursively (default: .)")
+    ck.add_argument("--output-format", "--format", dest="format",
+                    choices=("full", "concise", "json", "sarif", "github", "junit"),
+                    help="output format (default: full, or output-format from the config)")
+    ck.add_argument("-o", "--output-file", metavar="FILE", help="write the output to FILE instead of stdout")
+    ck.add_argument("--select", type=_codes, metavar="CODES", help="only these codes or prefixes, e.g. GK3,GK501")
+    ck.add_argument("--extend-select", type=_codes, default=(), metavar="CODES", help="add to the selection")
+    ck.add_argument("--ignore", type=_codes, default=(), metavar="CODES", help="skip these codes or prefixes")
+    ck.add_argument("--fail-on", choices=("error", "warning"),
+                    help="lowest severity that makes the exit code 1 (default: warning; info never does)")
     ck.add_argument("--ruleset", metavar="NAME|PATH", help="rule set to apply (default: by report year)")
-    ck.add_argument("--agency-kind", choices=("auto", "department", "government"), default="auto",
-                    help="deadline: department (1月31日) or 本级政府 report (3月31日)")
+    ck.add_argument("--agency-kind", choices=("auto", "department", "government"),
+                    help="deadline: department (1月31日) or 本级政府 report (3月31日); auto: from the name")
+    ck.add_argument("--config", metavar="PATH", help="use this config file for every file (no discovery)")
+    ck.add_argument("--show-settings", action="store_true", help="print the resolved settings and exit")
+    ck.add_argument("--statistics", action="store_true", help="print counts per code instead of findings")
+    ck.add_argument("-q", "--quiet", action="store_true", help="print findings only: no summary, no progress")
+    ck.add_argument("-j", "--jobs", type=int, metavar="N",
+                    help="parallel processes (default: all cores when there are 8 files or more)")
+    ck.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
+
+    rl = sub.add_parser("rules", help="list the rules of a rule set")
+    rl.add_argument("--ruleset", default="gb2021", metavar="NAME|PATH", help="rule set (default: gb2021)")
+    rl.add_argument("--format", choices=("table", "json"), default="table")
+    ru = sub.add_parser("rule", help="explain one rule: what it checks, why, an example, how to fix")
+    ru.add_argument("code", metavar="CODE")
+    ru.add_argument("--ruleset", default="gb2021", metavar="NAME|PATH", help="rule set (default: gb2021)")
+
     ex = sub.add_parser("extract", help="print what gklint understood of a report (sections, dates, every table cell)")
     ex.add_argument("files", nargs="+", metavar="FILE")
     ex.add_argument("--format", choices=("markdown", "json"), default="markdown")
     return p
+
+
+def _error(message: str) -> int:
+    from gklint.output.text import clean
+
+    print(f"gklint: {clean(message)}", file=sys.stderr)
+    return EXIT_ERROR
 
 
 def _extract(args) -> int:
@@ -33,18 +72,14 @@ def _extract(args) -> int:
     from gklint.output.extract import to_json, to_markdown
     from gklint.readers import read
     from gklint.report.bind import bind
-    from gklint.ruleset import RuleSetError
 
     reports, status = [], EXIT_OK
     for path in args.files:
         try:
             reports.append(bind(read(path)))
         except ReadError as exc:
-            print(f"{path}: GK001 无法读取：{exc}", file=sys.stderr)
+            _error(f"{path}: GK001 无法读取：{exc}")
             status = EXIT_ERROR
-        except RuleSetError as exc:
-            print(f"gklint: 规则集错误：{exc}", file=sys.stderr)
-            return EXIT_ERROR
     if args.format == "json":
         if reports:
             print(to_json(reports))
@@ -53,70 +88,194 @@ def _extract(args) -> int:
     return status
 
 
-def _files(paths: list[str]) -> tuple[list[str], list[str]]:
-    """Expand directories to the supported files below them; missing paths are reported back."""
-    import os
+def _show_settings(args, resolver) -> int:
+    import json
 
-    from gklint.readers import SUFFIXES
-
-    files, missing = [], []
-    for path in paths:
-        if os.path.isdir(path):
-            for root, dirs, names in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                files += [os.path.join(root, n) for n in sorted(names) if n.lower().endswith(SUFFIXES)]
-        elif os.path.exists(path):
-            files.append(path)
-        else:
-            missing.append(path)
-    return files, missing
+    for path in args.paths:
+        s = resolver.for_path(path)
+        print(f"# {path}: " + (f"配置文件 {s.source}" if s.source else "没有配置文件，使用默认设置"))
+        for key, value in s.to_dict().items():
+            if key not in ("source",):
+                print(f"{key} = {json.dumps(value, ensure_ascii=False)}")
+    return EXIT_OK
 
 
 def _check(args) -> int:
-    import json
+    import time
 
-    from gklint.engine import check_file
-    from gklint.findings import describe
-    from gklint.ruleset import RuleSetError
+    from gklint.config import ConfigError, Overrides, Resolver
+    from gklint.readers import SUFFIXES
+    from gklint.ruleset import RuleSetError, load
+    from gklint.runner import default_jobs, discover, run
 
-    files, missing = _files(args.paths)
-    for path in missing:
-        print(f"gklint: {path}: 文件或目录不存在", file=sys.stderr)
-    results = []
+    start = time.perf_counter()
+    overrides = Overrides(select=args.select, extend_select=args.extend_select, ignore=args.ignore,
+                          fail_on=args.fail_on, ruleset=args.ruleset, agency_kind=args.agency_kind,
+                          output_format=args.format, no_cache=args.no_cache)
     try:
-        for path in files:
-            results.append(check_file(path, args.ruleset, args.agency_kind))
+        resolver = Resolver(overrides, args.config)
+        if args.show_settings:
+            return _show_settings(args, resolver)
+        files, missing = discover(args.paths, resolver, SUFFIXES)
+        settings = [resolver.for_path(f) for f in files]
+        base = resolver.for_path(".")
+    except ConfigError as exc:
+        return _error(f"配置错误：{exc}")
+    from gklint.rules import catalog
+
+    try:  # a broken rule set is the user's configuration error, reported once, before any file is read
+        used = {s.ruleset for s in settings if s.ruleset}
+        for ref in used:
+            catalog([load(ref)])
     except RuleSetError as exc:
-        print(f"gklint: 规则集错误：{exc}", file=sys.stderr)
-        return EXIT_ERROR
-    if args.format == "json":
-        print(json.dumps({"files": [r.to_dict() for r in results]}, ensure_ascii=False, indent=2))
+        return _error(f"规则集错误：{exc}")
+    for path in missing:
+        _error(f"{path}: 文件或目录不存在")
+
+    jobs = args.jobs or default_jobs(len(files))
+    show_progress = (not args.quiet and len(files) >= PROGRESS_FROM and sys.stderr.isatty()
+                     and not os.environ.get("NO_COLOR"))
+    if show_progress:
+        results = _run_with_progress(files, settings, jobs)
     else:
-        for r in results:
-            for f in r.findings:
-                where = describe(f.location)
-                print(f"{r.path}:{f.location.get('line') or f.location.get('para') or 0}: {f.code} [{f.severity}] "
-                      f"{f.message}" + (f"（{where}）" if where else ""))
-        n = sum(len(r.findings) for r in results)
-        print(f"检查了 {len(results)} 个文件，发现 {n} 个问题。", file=sys.stderr)
-    levels = ("warning", "error") if args.fail_on == "warning" else ("error",)
+        results = run(files, settings, jobs)
+    elapsed = time.perf_counter() - start
+
+    fmt = args.format or base.output_format
+    _emit(args, fmt, results, elapsed)
+
     if missing or any(r.unreadable for r in results):
         return EXIT_ERROR
-    if any(f.severity in levels for r in results for f in r.findings):
+    levels = {"warning": ("warning", "error"), "error": ("error",)}
+    if any(f.severity in levels[s.fail_on] for r, s in zip(results, settings) for f in r.findings):
         return EXIT_FINDINGS
     return EXIT_OK
 
 
+def _run_with_progress(files, settings, jobs):
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from gklint.runner import run
+
+    columns = (TextColumn("检查中"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("check", total=len(files))
+        return run(files, settings, jobs, advance=lambda: progress.advance(task))
+
+
+def _rules_for(results) -> dict:
+    from gklint.rules import catalog
+    from gklint.ruleset import load
+
+    refs = sorted({r.ruleset_path for r in results if r.ruleset_path}) or ["gb2021"]
+    return catalog([load(ref) for ref in refs])
+
+
+def _emit(args, fmt, results, elapsed) -> None:
+    from gklint.output import full, machine
+
+    summary_line = full.summary(results, elapsed)
+    if args.statistics:
+        rows = machine.statistics(results, _rules_for(results))
+        if fmt == "json":
+            import json
+
+            text = json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+        else:
+            text = machine.statistics_text(rows)
+    elif fmt == "concise":
+        text = machine.concise(results)
+    elif fmt == "json":
+        text = machine.to_json(results, _summary(results, elapsed))
+    elif fmt == "sarif":
+        text = machine.sarif(results, _rules_for(results))
+    elif fmt == "github":
+        text = machine.github(results)
+    elif fmt == "junit":
+        text = machine.junit(results, elapsed)
+    else:
+        lines = full.render(results, elapsed, quiet=True)
+        if not args.output_file and (sys.stdout.isatty() or os.environ.get("FORCE_COLOR")):
+            from rich.console import Console
+
+            full.print_rich(lines, Console(highlight=False))
+            text = None
+        else:
+            text = full.to_plain(lines)
+    if text is not None:
+        if args.output_file:
+            with open(args.output_file, "w", encoding="utf-8") as fh:
+                fh.write(text)
+        else:
+            sys.stdout.write(text)
+    if not args.quiet and (fmt in ("full", "concise") or args.output_file):
+        print(summary_line, file=sys.stderr)
+
+
+def _summary(results, elapsed) -> dict:
+    counts = {"error": 0, "warning": 0, "info": 0}
+    for r in results:
+        for f in r.findings:
+            counts[f.severity] += 1
+    return {"files": len(results), "files_with_findings": sum(1 for r in results if r.findings),
+            "unreadable": sum(1 for r in results if r.unreadable), **counts, "seconds": round(elapsed, 3)}
+
+
+def _rules(args) -> int:
+    import json
+
+    from gklint.output.text import pad, truncate, width
+    from gklint.rules import catalog
+    from gklint.ruleset import RuleSetError, load
+
+    try:
+        rules = catalog([load(args.ruleset)])
+    except RuleSetError as exc:
+        return _error(f"规则集错误：{exc}")
+    if args.format == "json":
+        print(json.dumps([{"code": r.code, "name": r.name, "severity": r.severity, "kind": r.kind,
+                           "summary": r.summary} for r in rules.values()], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    wn = max(width(r.name) for r in rules.values())
+    print(f"规则集 {args.ruleset}：{len(rules)} 条规则（gklint rule 代码 查看说明）")
+    for r in rules.values():
+        print(f"{r.code}  {pad(r.name, wn)}  {pad(r.severity, 7)}  {truncate(r.summary, 72)}")
+    return EXIT_OK
+
+
+def _rule(args) -> int:
+    from gklint.rules import catalog
+    from gklint.ruleset import RuleSetError, load
+
+    try:
+        rules = catalog([load(args.ruleset)])
+    except RuleSetError as exc:
+        return _error(f"规则集错误：{exc}")
+    rule = rules.get(args.code.upper())
+    if rule is None:
+        return _error(f"规则集 {args.ruleset} 中没有规则 {args.code}（gklint rules 列出全部规则）")
+    print(f"{rule.code} {rule.name}（{rule.severity}，{rule.kind} 类）\n\n{rule.summary}")
+    for title, text in (("说明", rule.doc), ("示例", rule.example), ("修改", rule.fix)):
+        if text:
+            print(f"\n{title}：{text}")
+    return EXIT_OK
+
+
+COMMANDS = {"check": _check, "extract": _extract, "rules": _rules, "rule": _rule}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    try:
-        if args.command == "extract":
-            return _extract(args)
-        if args.command == "check":
-            return _check(args)
+    if args.command not in COMMANDS:
         _parser().print_help()
         return EXIT_ERROR
+    try:
+        return COMMANDS[args.command](args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
+        sys.stderr.close()  # the reader went away (| head): not an error, and nothing more to say
         return EXIT_OK
+    except OSError as exc:  # -o to a directory that does not exist, a full disk …
+        return _error(f"{exc.filename or ''}: {exc.strerror or exc}")

@@ -15,6 +15,7 @@ from gklint.ruleset import RuleSet, for_year, load
 class FileResult:
     path: str
     template: str | None = None  # the rule set applied
+    ruleset_path: str | None = None
     report_year: int | None = None
     findings: list[Finding] = field(default_factory=list)
     unreadable: bool = False
@@ -45,6 +46,6 @@ def check_file(path: str, ruleset: str | None = None, agency_kind: str = "auto")
         return result
     report = bind(doc)
     rs = choose_ruleset(report, ruleset)
-    result.template, result.report_year, result.report = rs.name, report.year, report
+    result.template, result.ruleset_path, result.report_year, result.report = rs.name, rs.path, report.year, report
     result.findings = sorted(rules.run(report, rs, rules.Context(rs, agency_kind)), key=Finding.sort_key)
     return result

@@ -15,6 +15,8 @@ class Finding:
     location: dict = field(default_factory=dict)  # table/row/column labels, line or paragraph, grid position
     expected: str | None = None
     found: str | None = None
+    snippet: str | None = None  # the sentence a text finding is about
+    span: tuple[int, int] | None = None  # the offending characters within snippet
 
     def sort_key(self) -> tuple:
         loc = self.location
@@ -26,7 +28,32 @@ class Finding:
             d["expected"] = self.expected
         if self.found is not None:
             d["found"] = self.found
+        if self.snippet is not None:
+            d["snippet"] = self.snippet
+            d["span"] = list(self.span) if self.span else None
         return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Finding":
+        span = d.get("span")
+        return cls(d["code"], d["severity"], d["message"], d.get("location", {}), d.get("expected"),
+                   d.get("found"), d.get("snippet"), tuple(span) if span else None)
+
+
+def excerpt(text: str, start: int, end: int, width: int = 30) -> tuple[str, tuple[int, int]]:
+    """The match with up to `width` characters either side, clipped at sentence ends; span relative to it."""
+    left = max(0, start - width)
+    for ch in "。；！？":
+        i = text.rfind(ch, left, start)
+        if i >= 0:
+            left = max(left, i + 1)
+    right = min(len(text), end + width)
+    cut = [i for i in (text.find(ch, end, right) for ch in "。；！？") if i >= 0]
+    if cut:
+        right = min(cut) + 1
+    prefix = "…" if left > 0 else ""
+    snippet = prefix + text[left:right] + ("…" if right < len(text) else "")
+    return snippet, (start - left + len(prefix), end - left + len(prefix))
 
 
 def location(loc=None, **labels) -> dict:

@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 
 TESTS = Path(__file__).parent
+ROOT = TESTS.parent
 sys.path.insert(0, str(TESTS))
 DATA = TESTS / "data"
 SEEDS = sorted((DATA / "seeds").glob("*.txt"))

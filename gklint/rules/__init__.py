@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass, field
 
-from gklint.findings import SEVERITIES, Finding
+from gklint.findings import SEVERITIES, Finding, excerpt
 from gklint.ruleset import RuleSet, RuleSetError
 
 KINDS = ("sections", "content", "tables", "cells", "identity", "dates", "text_table", "patterns", "template")
@@ -24,15 +24,37 @@ class Rule:
     example: str = ""
     fix: str = ""
 
-    def finding(self, message: str, location: dict, expected=None, found=None) -> Finding:
+    def finding(self, message: str, location: dict, expected=None, found=None, text=None, span=None) -> Finding:
+        """`text` and `span` (start, end): the paragraph a text finding is about and the offending part."""
+        snippet, rel = excerpt(text, *(span or (0, 0))) if text else (None, None)
         return Finding(self.code, self.severity, message, location,
-                       None if expected is None else str(expected), None if found is None else str(found))
+                       None if expected is None else str(expected), None if found is None else str(found),
+                       snippet, rel)
 
 
 @dataclass
 class Context:
     ruleset: RuleSet
     agency_kind: str = "auto"  # "department", "government" (本级政府) or "auto" (from the agency's name)
+
+
+# Findings the engine itself raises, not a rule set (so they cannot be disabled).
+ENGINE_RULES = {
+    "GK001": Rule("GK001", "engine", "unreadable", "error", "文件无法读取，或不是 gklint 支持的格式",
+                  doc="文件为空、损坏、加密、格式不支持（.doc、.wps）或编码无法识别时报告，说明具体原因。"
+                      "此问题不能通过 ignore 关闭：无法检查的文件不应被当作合格。",
+                  example="把旧版 Word 的 .doc 文件改名为 .docx 后检查。",
+                  fix="用 Word 或 WPS 另存为 .docx，或导出为 UTF-8 文本后再检查。"),
+}
+
+
+def catalog(rulesets) -> dict[str, Rule]:
+    """Every rule of the given rule sets by code (the first rule set wins), plus the engine's."""
+    out = dict(ENGINE_RULES)
+    for rs in rulesets:
+        for rule in rules_of(rs):
+            out.setdefault(rule.code, rule)
+    return dict(sorted(out.items()))
 
 
 def rules_of(ruleset: RuleSet) -> list[Rule]:

@@ -72,4 +72,5 @@ def _year_in_text(report, rule, y):
                 if m.group("year") in wrong and not after.lstrip().startswith(("年1月", "年12月")):
                     yield rule.finding(f"第{key}部分写的是“{m.group(0).strip()}”，与报告年度 {y} 年不符"
                                        "（是否沿用了其他年度的报告？）", location(p.loc, section=key),
-                                       expected=f"{y}年", found=f"{m.group('year')}年")
+                                       expected=f"{y}年", found=f"{m.group('year')}年", text=p.text,
+                                       span=m.span("year"))

@@ -28,11 +28,7 @@ def check(report, rule, ctx):
         for rx in rxs:
             m = rx.search(p.text)
             if m:
-                yield rule.finding(f"疑似未替换的占位内容“{m.group(0)}”：{_context(p.text, m)}",
-                                   location(p.loc), expected="实际内容", found=m.group(0))
+                yield rule.finding(f"疑似未替换的占位内容“{m.group(0)}”", location(p.loc),
+                                   expected="实际内容", found=m.group(0), text=p.text, span=m.span())
                 break
 
-
-def _context(text: str, m) -> str:
-    start, end = max(0, m.start() - 12), min(len(text), m.end() + 12)
-    return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")

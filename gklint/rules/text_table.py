@@ -77,9 +77,9 @@ def check(report, rule, ctx):
                 loc["cells"] = [{"table": b.key, "row": r.key, "row_label": r.label, "column": c,
                                  "value": x.value.raw, "grid_row": x.loc.row, "grid_col": x.loc.col,
                                  "line": x.loc.line} for b, r, c, x in used]
-                loc["span"] = [m.start(), m.end()]
                 yield rule.finding(f"正文“{m.group(0)}”说{claim.get('what', '')}{stated}件，"
-                                   f"但表中{names}为 {value}", loc, expected=value, found=stated)
+                                   f"但表中{names}为 {value}", loc, expected=value, found=stated,
+                                   text=p.text, span=m.span())
 
 
 def _sentence(text: str, start: int, end: int) -> str:
@@ -94,6 +94,5 @@ def _contradiction(report, rule, claim, key, p, m):
         return
     details = "，".join(f"{r.label or ''}{c}为 {x.value.raw}" for _, r, c, x in used if x.value.number)
     loc = location(p.loc, section=key)
-    loc["span"] = [m.start(), m.end()]
     yield rule.finding(f"正文说“{m.group(0)}”，但{claim.get('what', '表中')}：{details}", loc,
-                       expected="0", found=value)
+                       expected="0", found=value, text=p.text, span=m.span())

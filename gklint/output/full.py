@@ -1,0 +1,137 @@
+"""The default report: findings grouped by file, the offending cells drawn as a small table, the sentence
+with the offending words marked, and a summary. Laid out once as styled segments; printed with rich on a
+terminal (colour) or as plain text otherwise, so rich is only imported when it is needed."""
+
+from __future__ import annotations
+
+from gklint.findings import Finding, describe
+from gklint.output.text import clean, grid, truncate, underline
+
+Line = list[tuple[str, str]]  # (text, rich style)
+SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+SEVERITY_NAME = {"error": "错误", "warning": "警告", "info": "提示"}
+INDENT = "    "
+
+
+def render(results, elapsed: float | None = None, quiet: bool = False) -> list[Line]:
+    lines: list[Line] = []
+    for r in results:
+        if r.findings:
+            lines += file_block(r)
+    if not quiet:
+        lines.append([(summary(results, elapsed), "bold")])
+    return lines
+
+
+def file_block(r) -> list[Line]:
+    about = [r.template and f"规则集 {r.template}", r.report_year and f"{r.report_year}年度",
+             f"{len(r.findings)} 个问题"]
+    lines: list[Line] = [[(clean(r.path), "bold underline"), ("  " + " · ".join(a for a in about if a), "dim")]]
+    for f in r.findings:
+        lines += finding_block(f)
+    lines.append([])
+    return lines
+
+
+def finding_block(f: Finding) -> list[Line]:
+    lines: list[Line] = [[("  " + f.code, "bold"), (" ", ""), (SEVERITY_NAME.get(f.severity, f.severity),
+                                                                SEVERITY_STYLE.get(f.severity, "")),
+                          ("  " + clean(f.message), "")]]
+    where = describe(f.location)
+    if where:
+        lines.append([(INDENT + "位置：" + clean(where), "dim")])
+    if f.snippet:
+        s, e = f.span or (0, 0)
+        before, marked, after = (clean(part) for part in (f.snippet[:s], f.snippet[s:e], f.snippet[e:]))
+        lines.append([(INDENT + before, ""), (marked, "bold red underline"), (after, "")])
+        lines.append([(INDENT + underline(before + marked, (len(before), len(before) + len(marked))), "red")])
+    lines += cell_drawing(f)
+    if f.expected is not None or f.found is not None:
+        lines.append([(INDENT + "应为 ", "dim"), (clean(f.expected or "—"), "green"),
+                      ("，实际 ", "dim"), (clean(f.found or "—"), "red")])
+    return lines
+
+
+def _cells(f: Finding) -> list[dict]:
+    loc = f.location
+    if loc.get("cells"):
+        return loc["cells"]
+    if loc.get("column") and loc.get("grid_row") and f.found is not None:  # a single cell (GK205, GK206)
+        return [{"row": loc.get("row"), "row_label": loc.get("row_label"), "column": loc["column"],
+                 "value": f.found, "grid_row": loc["grid_row"], "grid_col": loc.get("grid_col")}]
+    return []
+
+
+def cell_drawing(f: Finding) -> list[Line]:
+    """The rows and columns the finding involves, with the offending cell marked 'found → expected'."""
+    cells = _cells(f)
+    if not cells:
+        return []
+    row_keys, col_keys, values = [], [], {}
+    for c in sorted(cells, key=lambda c: (c.get("grid_row") or 0)):
+        rk = (c.get("table"), c.get("row"))
+        if rk not in row_keys:
+            row_keys.append(rk)
+        values[(rk, c["column"])] = c.get("value") or ""
+    for c in sorted(cells, key=lambda c: (c.get("grid_col") or 0)):
+        if c["column"] not in col_keys:
+            col_keys.append(c["column"])
+    labels = {(c.get("table"), c.get("row")): c.get("row_label") or c.get("row") or "" for c in cells}
+    loc = f.location
+    flag = ((loc.get("table") if any(k[0] for k in row_keys) else None, loc.get("row")), loc.get("column"))
+    if f.snippet:  # a text finding: the cells are evidence, the sentence is what is wrong
+        flag = None
+    short = [k.rsplit("/", 1)[-1] for k in col_keys]
+    if len(set(short)) < len(short):
+        short = col_keys
+    header = [""] + [_safe(truncate(k, 16)) for k in short]
+    rows, mark = [], None
+    for i, rk in enumerate(row_keys):
+        row = [_safe(truncate(labels.get(rk, ""), 28))]
+        for j, ck in enumerate(col_keys):
+            v = _safe(values.get((rk, ck), ""))
+            if flag and (rk, ck) == flag and f.expected is not None:
+                v, mark = f"{v} → {_safe(f.expected)}", (i, j + 1)
+            row.append(v)
+        rows.append(row)
+    drawn = grid(header, rows)
+    out: list[Line] = []
+    for n, text in enumerate(drawn):
+        if mark and n == mark[0] + 3:  # 3 lines precede the body: top rule, header, rule
+            parts = text.split("│")
+            before, cell, after = "│".join(parts[:mark[1] + 1]) + "│", parts[mark[1] + 1], "│" + "│".join(parts[mark[1] + 2:])
+            out.append([(INDENT + before, "dim"), (cell, "bold red"), (after, "dim")])
+        else:
+            out.append([(INDENT + text, "dim")])
+    return out
+
+
+def _safe(text: str) -> str:
+    return clean(str(text)).replace("│", "|")
+
+
+def summary(results, elapsed: float | None) -> str:
+    counts = {s: 0 for s in SEVERITY_NAME}
+    for r in results:
+        for f in r.findings:
+            counts[f.severity] = counts.get(f.severity, 0) + 1
+    with_findings = sum(1 for r in results if r.findings)
+    unreadable = sum(1 for r in results if r.unreadable)
+    text = f"检查了 {len(results)} 个文件"
+    if results:
+        text += f"（{with_findings} 个有问题" + (f"，{unreadable} 个无法读取" if unreadable else "") + "）"
+    text += "：" + "，".join(f"{counts[s]} 个{SEVERITY_NAME[s]}" for s in ("error", "warning", "info"))
+    if elapsed is not None:
+        text += f"，用时 {elapsed:.2f} 秒"
+    return text + "。"
+
+
+def to_plain(lines: list[Line]) -> str:
+    return "".join("".join(t for t, _ in line) + "\n" for line in lines)
+
+
+def print_rich(lines: list[Line], console) -> None:
+    from rich.text import Text
+
+    for line in lines:
+        console.print(Text.assemble(*line), soft_wrap=True, highlight=False)

@@ -1,0 +1,86 @@
+"""Run many files: file discovery, per-file settings, parallel workers. One bad file never stops the run."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from gklint.config import Resolver, Settings
+from gklint.engine import FileResult, check_file
+from gklint.findings import Finding
+
+PARALLEL_FROM = 8  # below this many files a process pool costs more than it saves
+
+
+@dataclass(frozen=True)
+class Job:
+    path: str
+    ruleset: str | None
+    agency_kind: str
+
+
+def discover(paths: list[str], resolver: Resolver, suffixes: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """Files to check (directories searched recursively, excludes applied) and paths that do not exist."""
+    files, missing, seen = [], [], set()
+    for path in paths:
+        if os.path.isdir(path):
+            for root, dirs, names in os.walk(path):  # symlinked directories are not followed: no loops
+                settings = resolver.for_path(root)
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".")
+                                 and not settings.excluded(os.path.join(root, d)))
+                for n in sorted(names):
+                    full = os.path.join(root, n)
+                    if n.lower().endswith(suffixes) and not settings.excluded(full) and _new(full, seen):
+                        files.append(full)
+        elif os.path.exists(path) or os.path.islink(path):
+            if not resolver.for_path(path).excluded(path) and _new(path, seen):
+                files.append(path)
+        else:
+            missing.append(path)
+    return files, missing
+
+
+def _new(path: str, seen: set) -> bool:
+    key = os.path.realpath(path)
+    if key in seen:
+        return False
+    seen.add(key)
+    return True
+
+
+def _work(job: Job) -> FileResult:
+    try:
+        result = check_file(job.path, job.ruleset, job.agency_kind)
+    except Exception as exc:  # a reader or rule bug must not end the run; say so plainly
+        result = FileResult(job.path, unreadable=True)
+        result.findings.append(Finding("GK001", "error", f"gklint 内部错误（{type(exc).__name__}: {exc}），"
+                                       "请把此文件报告给 gklint 维护者", {}))
+    result.report = None  # large and not needed after the rules ran; keeps worker results cheap to send
+    return result
+
+
+def default_jobs(n_files: int) -> int:
+    return (os.cpu_count() or 1) if n_files >= PARALLEL_FROM else 1
+
+
+def run(files: list[str], settings: list[Settings], jobs: int, advance=None) -> list[FileResult]:
+    """Check `files` (settings[i] belongs to files[i]); results in input order; `advance()` after each file."""
+    work = [Job(p, s.ruleset, s.agency_kind) for p, s in zip(files, settings)]
+    if jobs <= 1 or len(work) < 2:
+        results = []
+        for job in work:
+            results.append(_work(job))
+            if advance:
+                advance()
+    else:
+        from concurrent.futures import ProcessPoolExecutor
+
+        results = []
+        with ProcessPoolExecutor(max_workers=min(jobs, len(work))) as pool:
+            for result in pool.map(_work, work, chunksize=max(1, min(8, len(work) // (jobs * 4)))):
+                results.append(result)
+                if advance:
+                    advance()
+    for result, s in zip(results, settings):
+        result.findings = s.apply(result.findings, result.path)
+    return results
