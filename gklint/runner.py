@@ -29,7 +29,7 @@ def discover(paths: list[str], resolver: Resolver, suffixes: tuple[str, ...]) ->
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".")
                                  and not settings.excluded(os.path.join(root, d)))
                 for n in sorted(names):
-                    full = os.path.join(root, n)
+                    full = os.path.normpath(os.path.join(root, n))
                     if n.lower().endswith(suffixes) and not settings.excluded(full) and _new(full, seen):
                         files.append(full)
         elif os.path.exists(path) or os.path.islink(path):
