@@ -80,11 +80,13 @@ def _extract(args) -> int:
         except ReadError as exc:
             _error(f"{path}: GK001 无法读取：{exc}")
             status = EXIT_ERROR
+    from gklint.output.text import clean, json_safe
+
     if args.format == "json":
         if reports:
-            print(to_json(reports))
+            print(json_safe(to_json(reports)))
     else:
-        print("\n".join(to_markdown(r) for r in reports), end="")
+        print(clean("\n".join(to_markdown(r) for r in reports), keep_newlines=True), end="")
     return status
 
 
@@ -266,9 +268,14 @@ COMMANDS = {"check": _check, "extract": _extract, "rules": _rules, "rule": _rule
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command == "check" and not any(x.startswith("-") for x in extra):
+        args.paths = [p for p in args.paths if p != "."] + extra  # paths after options: check a --jobs 2 b
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if args.command not in COMMANDS:
-        _parser().print_help()
+        parser.print_help()
         return EXIT_ERROR
     try:
         return COMMANDS[args.command](args)

@@ -34,9 +34,19 @@ def choose_ruleset(report, ref: str | None) -> RuleSet:
     return for_year(report.year)
 
 
-def check_file(path: str, ruleset: str | None = None, agency_kind: str = "auto") -> FileResult:
+def check_document(doc, ruleset: str | None = None, agency_kind: str = "auto"):
+    """Bind a read document and run its rule set: (rule set, report, sorted findings)."""
     from gklint import rules
 
+    report = bind(doc)
+    rs = choose_ruleset(report, ruleset)
+    findings = rules.run(report, rs, rules.Context(rs, agency_kind))
+    if any(f.code == "GK002" for f in findings):  # not a report at all: "section 一 missing" etc. is noise
+        findings = [f for f in findings if f.code.startswith("GK00")]
+    return rs, report, sorted(findings, key=Finding.sort_key)
+
+
+def check_file(path: str, ruleset: str | None = None, agency_kind: str = "auto") -> FileResult:
     result = FileResult(path)
     try:
         doc = read(path)
@@ -44,8 +54,6 @@ def check_file(path: str, ruleset: str | None = None, agency_kind: str = "auto")
         result.unreadable = True
         result.findings.append(Finding("GK001", "error", f"无法读取文件：{exc}", {}))
         return result
-    report = bind(doc)
-    rs = choose_ruleset(report, ruleset)
+    rs, report, result.findings = check_document(doc, ruleset, agency_kind)
     result.template, result.ruleset_path, result.report_year, result.report = rs.name, rs.path, report.year, report
-    result.findings = sorted(rules.run(report, rs, rules.Context(rs, agency_kind)), key=Finding.sort_key)
     return result

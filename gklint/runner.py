@@ -64,23 +64,37 @@ def default_jobs(n_files: int) -> int:
 
 
 def run(files: list[str], settings: list[Settings], jobs: int, advance=None) -> list[FileResult]:
-    """Check `files` (settings[i] belongs to files[i]); results in input order; `advance()` after each file."""
-    work = [Job(p, s.ruleset, s.agency_kind) for p, s in zip(files, settings)]
-    if jobs <= 1 or len(work) < 2:
-        results = []
-        for job in work:
-            results.append(_work(job))
-            if advance:
-                advance()
-    else:
-        from concurrent.futures import ProcessPoolExecutor
+    """Check `files` (settings[i] belongs to files[i]); results in input order; `advance()` after each file.
+    Unchanged files come from the cache when their settings allow it."""
+    from gklint import cache
 
-        results = []
-        with ProcessPoolExecutor(max_workers=min(jobs, len(work))) as pool:
-            for result in pool.map(_work, work, chunksize=max(1, min(8, len(work) // (jobs * 4)))):
-                results.append(result)
-                if advance:
-                    advance()
+    work = [Job(p, s.ruleset, s.agency_kind) for p, s in zip(files, settings)]
+    keys = [cache.key(j.path, j.ruleset, j.agency_kind) if s.cache else None for j, s in zip(work, settings)]
+    results: list[FileResult | None] = [cache.get(k, j.path) if k else None for j, k in zip(work, keys)]
+    todo = [i for i, r in enumerate(results) if r is None]
+    if advance:
+        for _ in range(len(work) - len(todo)):
+            advance()
+    for i, result in zip(todo, _check_all([work[i] for i in todo], jobs, advance)):
+        results[i] = result
+        if keys[i]:
+            cache.put(keys[i], result)
     for result, s in zip(results, settings):
         result.findings = s.apply(result.findings, result.path)
     return results
+
+
+def _check_all(work: list[Job], jobs: int, advance):
+    if jobs <= 1 or len(work) < 2:
+        for job in work:
+            yield _work(job)
+            if advance:
+                advance()
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=min(jobs, len(work))) as pool:
+        for result in pool.map(_work, work, chunksize=max(1, min(8, len(work) // (jobs * 4)))):
+            yield result
+            if advance:
+                advance()

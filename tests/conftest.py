@@ -19,3 +19,9 @@ def report_docx(tmp_path_factory) -> Path:
     from docgen import build_docx
 
     return build_docx(tmp_path_factory.mktemp("docx") / "report.docx")
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory, monkeypatch):
+    """Each test gets its own result cache, so no test is answered from another's results."""
+    monkeypatch.setenv("GKLINT_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))

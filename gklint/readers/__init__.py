@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 
 from gklint.document import Document, ReadError
 
@@ -10,9 +12,25 @@ TEXT_SUFFIXES = (".txt", ".text", ".md", ".markdown")
 SUFFIXES = (".docx",) + TEXT_SUFFIXES
 
 
+_ERRNO = {errno.ENOENT: "文件不存在（可能在检查过程中被删除或移动）", errno.EACCES: "没有读取权限",
+          errno.ELOOP: "符号链接循环", errno.EISDIR: "是目录，不是文件"}
+
+
+def os_error(exc: OSError) -> str:
+    return _ERRNO.get(exc.errno, f"操作系统错误：{exc.strerror or exc}")
+
+
 def read(path: str) -> Document:
     """Read any supported file; every failure is a ReadError with a message in Chinese."""
     suffix = os.path.splitext(path)[1].lower()
+    try:
+        st = os.stat(path)
+    except OSError as exc:  # deleted during the run, a symlink loop, no permission …
+        raise ReadError(os_error(exc)) from None
+    if not stat.S_ISREG(st.st_mode):
+        raise ReadError("不是普通文件（目录、管道或设备文件），不读取")
+    if st.st_size == 0:
+        raise ReadError("文件为空（0 字节）")
     try:
         if suffix == ".docx":
             from gklint.readers.docx import read_docx
@@ -23,7 +41,7 @@ def read(path: str) -> Document:
 
             return read_text(path)
     except OSError as exc:
-        raise ReadError(f"无法读取文件：{exc.strerror or exc}") from None
+        raise ReadError(os_error(exc)) from None
     if suffix in (".doc", ".wps"):
         raise ReadError(f"不支持旧版 {suffix} 格式；请在 Word/WPS 中另存为 .docx，"
                         "或运行 `soffice --headless --convert-to docx 文件名` 转换后再检查")

@@ -57,8 +57,14 @@ def catalog(rulesets) -> dict[str, Rule]:
     return dict(sorted(out.items()))
 
 
+_VALIDATED: dict[int, tuple[RuleSet, list[Rule]]] = {}  # rule sets are immutable once loaded
+
+
 def rules_of(ruleset: RuleSet) -> list[Rule]:
-    """The enabled rules of a rule set, validated against their kind's keys."""
+    """The enabled rules of a rule set, validated against their kind's keys (once per process)."""
+    hit = _VALIDATED.get(id(ruleset))
+    if hit and hit[0] is ruleset:
+        return hit[1]
     out = []
     for code, spec in ruleset.raw.get("rules", {}).items():
         where = f"{ruleset.path}: rules.{code}"
@@ -83,6 +89,7 @@ def rules_of(ruleset: RuleSet) -> list[Rule]:
         if hasattr(module, "validate"):
             module.validate(rule, ruleset, where)
         out.append(rule)
+    _VALIDATED[id(ruleset)] = (ruleset, out)
     return out
 
 

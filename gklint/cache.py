@@ -1,0 +1,87 @@
+"""Result cache: an unchanged file checked with the same rule set and gklint version is not read again.
+
+Key: sha256 of the file's bytes + a fingerprint of the merged rule set(s) + agency kind + gklint version.
+Entries are small JSON files under `.gklint_cache/` (or $GKLINT_CACHE_DIR); findings are stored before
+select/ignore/severity are applied, so changing those settings needs no re-check. Any cache I/O problem
+just means a miss: the cache can never make a run fail.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+from functools import lru_cache
+
+from gklint import __version__
+from gklint.engine import FileResult
+from gklint.findings import Finding
+
+DIR_NAME = ".gklint_cache"
+
+
+def cache_dir() -> str:
+    return os.environ.get("GKLINT_CACHE_DIR") or os.path.join(os.getcwd(), DIR_NAME)
+
+
+@lru_cache(maxsize=None)
+def ruleset_fingerprint(ref: str | None) -> str:
+    """The merged rule set as data, so an edited rule set (or anything it extends) changes the key."""
+    from gklint.ruleset import builtin_names, load
+
+    refs = [ref] if ref else builtin_names()  # by report year: any built-in may be chosen
+    data = [load(r).raw for r in refs]
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def key(path: str, ruleset: str | None, agency_kind: str) -> str | None:
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None  # opening a pipe would block; the reader reports it
+        with open(path, "rb") as fh:
+            digest = hashlib.file_digest(fh, "sha256") if hasattr(hashlib, "file_digest") else \
+                hashlib.sha256(fh.read())
+    except OSError:
+        return None  # unreadable now: let the checker report it
+    parts = (digest.hexdigest(), ruleset_fingerprint(ruleset), agency_kind, __version__)
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def _entry(k: str) -> str:
+    return os.path.join(cache_dir(), __version__, k[:2], k + ".json")
+
+
+def get(k: str, path: str) -> FileResult | None:
+    try:
+        with open(_entry(k), encoding="utf-8") as fh:
+            d = json.load(fh)
+        return FileResult(path, d["template"], d.get("ruleset_path"), d["report_year"],
+                          [Finding.from_dict(f) for f in d["findings"]], d["unreadable"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def put(k: str, result: FileResult) -> None:
+    entry = _entry(k)
+    data = {"template": result.template, "ruleset_path": result.ruleset_path, "report_year": result.report_year,
+            "unreadable": result.unreadable, "findings": [f.to_dict() for f in result.findings]}
+    try:
+        _prepare(os.path.dirname(entry))
+        tmp = f"{entry}.{os.getpid()}.tmp"
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False)
+        os.replace(tmp, entry)  # atomic: parallel runs never see half an entry
+    except OSError:
+        pass
+
+
+def _prepare(directory: str) -> None:
+    root = cache_dir()
+    if not os.path.isdir(root):
+        os.makedirs(root, exist_ok=True)
+        with open(os.path.join(root, ".gitignore"), "w") as fh:  # never committed by accident, as ruff does
+            fh.write("# created by gklint\n*\n")
+        with open(os.path.join(root, "CACHEDIR.TAG"), "w") as fh:
+            fh.write("Signature: 8a477f597d28d172789f06886806bc55\n# gklint result cache\n")
+    os.makedirs(directory, exist_ok=True)
