@@ -32,7 +32,7 @@ ENV = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE
 
 
 def generate(corpus: Path, n: int) -> tuple[list[Path], list[Path]]:
-    from docgen import build_docx
+    from docgen import as_text, build_docx
 
     docx_dir, txt_dir = corpus / "docx", corpus / "txt"
     if docx_dir.is_dir() and len(list(docx_dir.glob("*.docx"))) == n:
@@ -44,27 +44,6 @@ def generate(corpus: Path, n: int) -> tuple[list[Path], list[Path]]:
         path = build_docx(docx_dir / f"report-{i:04d}.docx", agency=f"某市第{i + 1}局")
         (txt_dir / f"report-{i:04d}.txt").write_text(as_text(path), encoding="utf-8")
     return sorted(docx_dir.glob("*.docx")), sorted(txt_dir.glob("*.txt"))
-
-
-def as_text(path: Path) -> str:
-    import docx
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
-
-    d = docx.Document(str(path))
-    lines = []
-    for el in d.element.body.iterchildren():
-        if el.tag.endswith("}p"):
-            lines.append(Paragraph(el, d).text)
-        elif el.tag.endswith("}tbl"):
-            for row in Table(el, d).rows:
-                cells, seen = [], set()
-                for c in row.cells:
-                    if id(c._tc) not in seen:
-                        seen.add(id(c._tc))
-                        cells.append(c.text.replace("\n", ""))
-                lines.append("\t".join(cells))
-    return "\n".join(lines) + "\n"
 
 
 def wall(cmd: list[str], runs: int, env=None) -> float:

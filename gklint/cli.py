@@ -54,6 +54,13 @@ def _parser() -> argparse.ArgumentParser:
     ru.add_argument("code", metavar="CODE")
     ru.add_argument("--ruleset", default="gb2021", metavar="NAME|PATH", help="rule set (default: gb2021)")
 
+    rs = sub.add_parser("ruleset", help="for rule-set authors: validate a rule set, run its test cases")
+    rs_sub = rs.add_subparsers(dest="action", metavar="ACTION", required=True)
+    rc = rs_sub.add_parser("check", help="print every problem of a rule set with file, line and key")
+    rc.add_argument("rulesets", nargs="+", metavar="FILE|NAME")
+    rt = rs_sub.add_parser("test", help="run the [[tests]] cases of a rule set")
+    rt.add_argument("rulesets", nargs="+", metavar="FILE|NAME")
+
     ex = sub.add_parser("extract", help="print what gklint understood of a report (sections, dates, every table cell)")
     ex.add_argument("files", nargs="+", metavar="FILE")
     ex.add_argument("--format", choices=("markdown", "json"), default="markdown")
@@ -264,7 +271,40 @@ def _rule(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"check": _check, "extract": _extract, "rules": _rules, "rule": _rule}
+def _ruleset(args) -> int:
+    from gklint import ruleset_tools
+    from gklint.output.text import clean
+
+    status = EXIT_OK
+    for ref in args.rulesets:
+        if args.action == "check":
+            problems = ruleset_tools.check(ref)
+            for p in problems:
+                print(clean(str(p)))
+            print(f"{ref}: " + (f"{len(problems)} 个问题" if problems else "没有问题"), file=sys.stderr)
+            status = max(status, EXIT_FINDINGS if problems else EXIT_OK)
+            continue
+        problems = ruleset_tools.check(ref)
+        if problems:  # cases of a broken rule set cannot run
+            for p in problems:
+                print(clean(str(p)))
+            status = EXIT_ERROR
+            continue
+        results = ruleset_tools.run_tests(ref)
+        for r in results:
+            if r.ok:
+                print(f"PASS  {clean(r.name)}")
+            else:
+                why = r.error or "；".join(x for x in (r.missing and f"缺少 {', '.join(r.missing)}",
+                                                      r.unexpected and f"不应出现 {', '.join(r.unexpected)}") if x)
+                print(f"FAIL  {clean(r.name)}：{clean(why)}" + (f"（实际：{', '.join(r.found)}）" if not r.error else ""))
+        failed = sum(1 for r in results if not r.ok)
+        print(f"{ref}: {len(results)} 个样例，{len(results) - failed} 个通过，{failed} 个失败", file=sys.stderr)
+        status = max(status, EXIT_FINDINGS if failed else EXIT_OK)
+    return status
+
+
+COMMANDS = {"check": _check, "extract": _extract, "rules": _rules, "rule": _rule, "ruleset": _ruleset}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -40,10 +40,24 @@ def check_document(doc, ruleset: str | None = None, agency_kind: str = "auto"):
 
     report = bind(doc)
     rs = choose_ruleset(report, ruleset)
+    _rebind_if_derived(doc, report, rs)
     findings = rules.run(report, rs, rules.Context(rs, agency_kind))
     if any(f.code == "GK002" for f in findings):  # not a report at all: "section 一 missing" etc. is noise
         findings = [f for f in findings if f.code.startswith("GK00")]
     return rs, report, sorted(findings, key=Finding.sort_key)
+
+
+def _rebind_if_derived(doc, report, rs: RuleSet) -> None:
+    """Binding used the national template; a rule set that adds sections or rows binds again with its own."""
+    from gklint.report.bind import bind_tables, find_sections
+
+    national = load(rs.layout) if rs.layout in ("gb2019", "gb2021") else None
+    if national is None or rs.path == national.path:
+        return
+    if rs.raw.get("sections") != national.raw.get("sections"):
+        report.sections = find_sections(doc, rs.sections)
+    if rs.raw.get("tables") != national.raw.get("tables") and report.layout in (None, rs.layout):
+        report.tables = bind_tables(doc, report, rs)
 
 
 def check_file(path: str, ruleset: str | None = None, agency_kind: str = "auto") -> FileResult:

@@ -96,9 +96,35 @@ def _locate(ref: str, relative_to: Path | None) -> Path:
             p = relative_to.parent / p
         return p
     p = builtin_dir() / f"{ref}.toml"
-    if not p.exists():
-        raise RuleSetError(f"没有名为 {ref!r} 的内置规则集（可用：{', '.join(builtin_names())}）")
-    return p
+    if p.exists():
+        return p
+    found = _entry_point(ref)
+    if found is None:
+        names = builtin_names() + sorted(_entry_points())
+        raise RuleSetError(f"没有名为 {ref!r} 的规则集（可用：{', '.join(names)}；也可以给出 .toml 路径）")
+    return found
+
+
+def _entry_points() -> dict:
+    from importlib.metadata import entry_points
+
+    return {ep.name: ep for ep in entry_points(group="gklint.rulesets")}
+
+
+def _entry_point(name: str) -> Path | None:
+    """A rule set shipped as a package: entry point `name = "pkg:RULESET"` (a path, or a function returning one)."""
+    ep = _entry_points().get(name)
+    if ep is None:
+        return None
+    try:
+        target = ep.load()
+        target = target() if callable(target) else target
+    except Exception as exc:  # a broken third-party package must not crash gklint
+        raise RuleSetError(f"规则集包 {name!r}（{ep.value}）无法加载：{type(exc).__name__}: {exc}") from None
+    path = Path(str(target))
+    if not path.is_file():
+        raise RuleSetError(f"规则集包 {name!r}（{ep.value}）给出的文件不存在：{path}")
+    return path
 
 
 def _load_toml(path: Path) -> dict:
@@ -118,21 +144,33 @@ def _merge(parent: dict, child: dict) -> dict:
         if key in ("tables", "rules") and isinstance(value, dict):
             merged = dict(parent.get(key, {}))
             for name, spec in value.items():
-                merged[name] = {**merged.get(name, {}), **spec} if isinstance(spec, dict) else spec
+                base = merged.get(name, {})
+                if isinstance(spec, dict) and isinstance(base, dict):
+                    spec = {**base, **spec}
+                    if key == "tables" and isinstance(base.get("rows"), list) and "rows" in value[name]:
+                        spec["rows"] = _merge_by_key(base["rows"], value[name]["rows"])
+                merged[name] = spec
             out[key] = merged
         elif key == "sections" and isinstance(value, list):
-            by_key = {s.get("key"): s for s in parent.get("sections", [])}
-            order = [s.get("key") for s in parent.get("sections", [])]
-            for s in value:
-                if s.get("key") not in by_key:
-                    order.append(s.get("key"))
-                by_key[s.get("key")] = {**by_key.get(s.get("key"), {}), **s}
-            out[key] = [by_key[k] for k in order]
+            out[key] = _merge_by_key(parent.get("sections", []), value)
         elif key == "ruleset":
             out[key] = {**{k: v for k, v in parent.get(key, {}).items() if k != "name"}, **value}
         else:
             out[key] = value
     return out
+
+
+def _merge_by_key(parent: list, child: list) -> list:
+    """Sections or rows: a child entry with a parent's key changes it, a new key is appended."""
+    if not all(isinstance(x, dict) for x in parent + child):
+        return child  # malformed: let validation name the entry
+    by_key = {x.get("key"): x for x in parent}
+    order = [x.get("key") for x in parent]
+    for x in child:
+        if x.get("key") not in by_key:
+            order.append(x.get("key"))
+        by_key[x.get("key")] = {**by_key.get(x.get("key"), {}), **x}
+    return [by_key[k] for k in order]
 
 
 def _raw(path: Path, seen: tuple[Path, ...] = ()) -> dict:

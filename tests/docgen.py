@@ -222,3 +222,25 @@ def libreoffice_roundtrip(src: Path, outdir: Path) -> Path:
     subprocess.run(["soffice", "--headless", "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(outdir),
                     str(src)], check=True, capture_output=True, timeout=180)
     return outdir / Path(src).name
+
+
+def as_text(path: Path) -> str:
+    """A .docx as plain text: paragraphs, and table rows as tab-separated lines, in document order."""
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    d = docx.Document(str(path))
+    lines = []
+    for el in d.element.body.iterchildren():
+        if el.tag.endswith("}p"):
+            lines.append(Paragraph(el, d).text)
+        elif el.tag.endswith("}tbl"):
+            for row in Table(el, d).rows:
+                cells, seen = [], set()
+                for c in row.cells:
+                    if id(c._tc) not in seen:
+                        seen.add(id(c._tc))
+                        cells.append(c.text.replace("\n", ""))
+                lines.append("\t".join(cells))
+    return "\n".join(lines) + "\n"

@@ -14,6 +14,7 @@ import codecs
 import re
 
 from gklint.document import Cell, Document, Loc, Paragraph, ReadError, Table, number_tables
+from gklint.numbers import looks_like_value
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024
 _MD_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
@@ -138,10 +139,12 @@ def _tab_table(lines: list[str], start: int, end: int) -> Table:
             line = lines[k]
             if not line.strip():
                 continue
-            if "\t" not in line and rows:  # wrapped label: continue the last non-empty cell
+            if "\t" not in line and rows:  # wrapped label: continue the last non-empty cell …
                 last = next((c for c in reversed(rows[-1]) if c.text), rows[-1][-1])
-                last.text += line.strip()
-                continue
+                if not looks_like_value(last.text):
+                    last.text += line.strip()
+                    continue
+                # … but after a number it is a one-cell row of its own (表二's “第二十条第（五）项”)
             rows.append([Cell(_cell_text(t), Loc(line=k + 1)) for t in line.split("\t")])
     else:  # "cells" shape: one cell per tabbed line, blank line between rows
         current: list[Cell] = []

@@ -57,38 +57,39 @@ def catalog(rulesets) -> dict[str, Rule]:
     return dict(sorted(out.items()))
 
 
+def make_rule(code: str, spec, ruleset: RuleSet) -> Rule | None:
+    """One [rules.CODE] entry, validated against its kind's keys; None when it is disabled."""
+    where = f"{ruleset.path}: rules.{code}"
+    if not isinstance(spec, dict):
+        raise RuleSetError(f"{where} 必须是表（table）")
+    kind = spec.get("kind")
+    if kind not in KINDS:
+        raise RuleSetError(f"{where}.kind：未知的规则类型 {kind!r}（可用：{', '.join(KINDS)}）")
+    module = importlib.import_module(f"gklint.rules.{kind}")
+    allowed = _COMMON_KEYS | set(getattr(module, "PARAMS", ()))
+    for key in spec:
+        if key not in allowed:
+            raise RuleSetError(f"{where}：未知的键 {key!r}（{kind} 类规则允许：{', '.join(sorted(allowed))}）")
+    severity = spec.get("severity", "error")
+    if severity not in SEVERITIES:
+        raise RuleSetError(f"{where}.severity：{severity!r} 不是 error、warning 或 info")
+    rule = Rule(code, kind, spec.get("name", code), severity, spec.get("summary", ""),
+                {k: v for k, v in spec.items() if k not in _COMMON_KEYS},
+                spec.get("doc", ""), spec.get("example", ""), spec.get("fix", ""))
+    if hasattr(module, "validate"):
+        module.validate(rule, ruleset, where)
+    return rule if spec.get("enabled", True) is not False else None
+
+
 _VALIDATED: dict[int, tuple[RuleSet, list[Rule]]] = {}  # rule sets are immutable once loaded
 
 
 def rules_of(ruleset: RuleSet) -> list[Rule]:
-    """The enabled rules of a rule set, validated against their kind's keys (once per process)."""
+    """The enabled rules of a rule set, validated (once per process)."""
     hit = _VALIDATED.get(id(ruleset))
     if hit and hit[0] is ruleset:
         return hit[1]
-    out = []
-    for code, spec in ruleset.raw.get("rules", {}).items():
-        where = f"{ruleset.path}: rules.{code}"
-        if not isinstance(spec, dict):
-            raise RuleSetError(f"{where} 必须是表（table）")
-        kind = spec.get("kind")
-        if kind not in KINDS:
-            raise RuleSetError(f"{where}.kind：未知的规则类型 {kind!r}（可用：{', '.join(KINDS)}）")
-        module = importlib.import_module(f"gklint.rules.{kind}")
-        allowed = _COMMON_KEYS | set(getattr(module, "PARAMS", ()))
-        for key in spec:
-            if key not in allowed:
-                raise RuleSetError(f"{where}：未知的键 {key!r}（{kind} 类规则允许：{', '.join(sorted(allowed))}）")
-        severity = spec.get("severity", "error")
-        if severity not in SEVERITIES:
-            raise RuleSetError(f"{where}.severity：{severity!r} 不是 error、warning 或 info")
-        if spec.get("enabled", True) is False:
-            continue
-        rule = Rule(code, kind, spec.get("name", code), severity, spec.get("summary", ""),
-                    {k: v for k, v in spec.items() if k not in _COMMON_KEYS},
-                    spec.get("doc", ""), spec.get("example", ""), spec.get("fix", ""))
-        if hasattr(module, "validate"):
-            module.validate(rule, ruleset, where)
-        out.append(rule)
+    out = [r for code, spec in ruleset.raw.get("rules", {}).items() if (r := make_rule(code, spec, ruleset))]
     _VALIDATED[id(ruleset)] = (ruleset, out)
     return out
 

@@ -1,4 +1,5 @@
-"""GK104 section empty where content is required · GK504 信息处理费 not reported in 六."""
+"""GK104 section empty where content is required · required text: GK504 信息处理费 in 六, or any sentence a
+rule set requires (in one section, or anywhere in the report when no section is given)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,19 @@ import re
 from gklint.document import Table
 from gklint.findings import location
 
-PARAMS = ("sections", "allow_none", "section", "pattern")
+PARAMS = ("sections", "allow_none", "section", "pattern", "message", "expected")
 _NONE = re.compile(r"^[\s。.]*(无|暂无|没有|无其他需要报告的事项)[\s。.]*$")
 
 
 def validate(rule, ruleset, where):
     from gklint.ruleset import RuleSetError
+
+    known = [s.key for s in ruleset.sections]
+    keys = rule.params.get("sections", [])
+    if not isinstance(keys, list) or not all(k in known for k in keys):
+        raise RuleSetError(f"{where}.sections：应为部分编号的数组，例如 [\"一\", \"五\"]（本规则集的部分：{'、'.join(known)}）")
+    if "section" in rule.params and rule.params["section"] not in known:
+        raise RuleSetError(f"{where}.section：没有部分 {rule.params['section']!r}（本规则集的部分：{'、'.join(known)}）")
 
     if "pattern" in rule.params:
         try:
@@ -22,12 +30,17 @@ def validate(rule, ruleset, where):
 
 
 def check(report, rule, ctx):
-    if "pattern" in rule.params:  # a section must mention something (信息处理费)
-        s = report.section(rule.params.get("section", "六"))
-        if s is not None and not re.search(rule.params["pattern"], s.text):
-            yield rule.finding(f"第{s.key}部分未报告{rule.params.get('what', '信息处理费')}收取情况"
-                               "（例如“本年度未收取信息处理费”）", location(s.loc, section=s.key),
-                               expected="信息处理费收取情况", found=s.text[:40] or "（空）")
+    if "pattern" in rule.params:  # required text
+        key = rule.params.get("section")
+        s = report.section(key) if key else None
+        if key and s is None:
+            return  # the missing section is GK101's finding
+        text = s.text if s else "\n".join(p.text for p in report.document.paragraphs)
+        if not re.search(rule.params["pattern"], text):
+            where = f"第{key}部分" if key else "报告中"
+            yield rule.finding(rule.params.get("message", f"{where}缺少规定的内容（{rule.summary}）"),
+                               location(s.loc if s else None, section=key),
+                               expected=rule.params.get("expected", rule.summary), found=text[:40].strip() or "（空）")
         return
     allow_none = set(rule.params.get("allow_none", []))
     for key in rule.params.get("sections", []):

@@ -1,0 +1,167 @@
+"""For rule-set authors: `gklint ruleset check` (every problem, with file, line and key) and
+`gklint ruleset test` (the [[tests]] cases of a rule set: sample reports and the codes they must produce)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gklint.ruleset import RuleSetError, load
+
+CODE = re.compile(r"^[A-Z]{2,6}\d{3}$")
+TEST_KEYS = {"name", "file", "text", "replace", "expect", "not_expect", "agency_kind"}
+
+
+@dataclass
+class Problem:
+    path: str
+    line: int | None
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line or 0}: {self.key}: {self.message}"
+
+
+def _problem(exc: Exception, default_path: str) -> Problem:
+    """Split 'path: key…：message' (how every RuleSetError is worded) and find the key's line."""
+    text = str(exc)
+    m = re.match(r"(?P<path>.+?\.toml): (?P<rest>.*)", text, re.S)
+    path, rest = (m["path"], m["rest"]) if m else (default_path, text)
+    km = re.match(r"\[?(?P<key>[A-Za-z_][\w.\[\]()（）#$-]*)\]?", rest)
+    key = km["key"].rstrip(".") if km else ""
+    unknown = re.search(r"未知的(?:顶层)?键 '([^']+)'", rest)
+    if unknown:
+        key = f"{key}.{unknown[1]}" if key and not rest.startswith("未知") else unknown[1]
+    line = None
+    at = re.search(r"\(at line (\d+)", rest)
+    if at:
+        line = int(at[1])
+        dup = re.search(r"Cannot declare \(([^)]*)\) twice", rest)
+        key = ".".join(re.findall(r"'([^']*)'", dup[1])) if dup else "TOML"
+        if dup:
+            rest = f"重复定义：{key} 只能出现一次（{rest.split('：', 1)[-1]}）"
+    elif key:
+        line = find_line(path, key)
+        if rest.startswith(km["key"]):
+            rest = rest[len(km["key"]):].lstrip("：: ") or rest
+    return Problem(path, line, key or "-", rest)
+
+
+def find_line(path: str, key: str) -> int | None:
+    """The line of a dotted key (rules.GK301.expr, tables.T3.rows[2]): its table header, then the key."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    parts = re.findall(r"\[\d+\]|[^.\[\]]+", key)
+    names = [p for p in parts if not p.startswith("[")]
+    for n in range(len(names), 0, -1):
+        header = re.escape(".".join(names[:n]))
+        rx = re.compile(rf"^\s*\[\[?\s*{header}\s*\]\]?\s*(#.*)?$")
+        hits = [i for i, line in enumerate(lines) if rx.match(line)]
+        if not hits:
+            continue
+        index = next((int(p[1:-1]) for p in parts if p.startswith("[")), 0)
+        start = hits[index] if index < len(hits) else hits[0]
+        for name in names[n:n + 1]:
+            for j in range(start + 1, len(lines)):
+                if lines[j].lstrip().startswith("["):
+                    break
+                if re.match(rf"^\s*{re.escape(name)}\s*=", lines[j]):
+                    return j + 1
+        return start + 1
+    if names:  # a key set inline at the top level (e.g. in [ruleset])
+        rx = re.compile(rf"^\s*{re.escape(names[-1])}\s*=")
+        return next((i + 1 for i, line in enumerate(lines) if rx.match(line)), None)
+    return None
+
+
+def check(ref: str) -> list[Problem]:
+    """Every problem of a rule set: structure first (it stops there), then each rule and each test case."""
+    from gklint.rules import make_rule
+
+    path = str(Path(ref).resolve()) if ref.endswith(".toml") else ref
+    try:
+        rs = load.__wrapped__(ref)  # uncached: the author is editing the file
+    except RuleSetError as exc:
+        return [_problem(exc, path)]
+    problems = []
+    own = _own(rs)
+    for code, spec in rs.raw.get("rules", {}).items():
+        if not CODE.match(code):
+            problems.append(Problem(rs.path, find_line(rs.path, f"rules.{code}"), f"rules.{code}",
+                                    f"规则代码 {code!r} 应为 2–6 个大写字母加三位数字（如 GK301、ZJ101）"))
+        try:
+            make_rule(code, spec, rs)
+        except RuleSetError as exc:
+            problems.append(_problem(exc, rs.path))
+    for i, case in enumerate(own.get("tests", [])):
+        where = f"tests[{i}]"
+        if not isinstance(case, dict):
+            problems.append(Problem(rs.path, find_line(rs.path, where), where, "应为表（[[tests]]）"))
+            continue
+        for k in case:
+            if k not in TEST_KEYS:
+                problems.append(Problem(rs.path, find_line(rs.path, f"{where}.{k}"), f"{where}.{k}",
+                                        f"未知的键 {k!r}（允许：{', '.join(sorted(TEST_KEYS))}）"))
+        if ("file" in case) == ("text" in case):
+            problems.append(Problem(rs.path, find_line(rs.path, where), where, "需要 file 或 text 之一"))
+        for k in ("expect", "not_expect"):
+            for code in case.get(k, []):
+                if code not in rs.raw.get("rules", {}) and code not in ("GK001", "GK002"):
+                    problems.append(Problem(rs.path, find_line(rs.path, f"{where}.{k}"), f"{where}.{k}",
+                                            f"规则集中没有规则 {code!r}"))
+    return problems
+
+
+def _own(rs) -> dict:
+    """The rule set file's own TOML (tests are not inherited)."""
+    from gklint.ruleset import _load_toml
+
+    return _load_toml(Path(rs.path))
+
+
+@dataclass
+class CaseResult:
+    name: str
+    ok: bool
+    missing: list[str] = field(default_factory=list)
+    unexpected: list[str] = field(default_factory=list)
+    found: list[str] = field(default_factory=list)
+    error: str = ""
+
+
+def run_tests(ref: str) -> list[CaseResult]:
+    from gklint.readers import read
+    from gklint.readers.text import decode, read_text
+
+    rs = load(ref)
+    base = Path(rs.path).parent
+    results = []
+    for i, case in enumerate(_own(rs).get("tests", [])):
+        name = case.get("name", f"tests[{i}]")
+        try:
+            if "file" in case and not str(case["file"]).endswith((".txt", ".md")):
+                if case.get("replace"):
+                    raise ValueError("replace 只能用于文本样例（.txt / .md 或 text）")
+                doc = read(str(base / case["file"]))
+            else:
+                text = case["text"] if "text" in case else decode((base / case["file"]).read_bytes())[0]
+                for old, new in case.get("replace", []):
+                    if old not in text:
+                        raise ValueError(f"replace：样例中找不到 {old!r}")
+                    text = text.replace(old, new)
+                doc = read_text(f"{name}.txt", text.encode("utf-8"))
+        except Exception as exc:  # a broken case is a failed case, not a crash
+            results.append(CaseResult(name, False, error=f"{type(exc).__name__}: {exc}"))
+            continue
+        from gklint.engine import check_document
+
+        _, _, findings = check_document(doc, rs.path, case.get("agency_kind", "auto"))
+        found = sorted({f.code for f in findings})
+        missing = [c for c in case.get("expect", []) if c not in found]
+        unexpected = [c for c in case.get("not_expect", []) if c in found]
+        results.append(CaseResult(name, not missing and not unexpected, missing, unexpected, found))
+    return results
