@@ -78,6 +78,8 @@ def corpus(tmp_path_factory):
     add("empty.txt", b"", "GK001", "为空")
     add("random.docx", os.urandom(4096), "GK001", "不是有效的 .docx")
     add("random.txt", os.urandom(4096), "GK001", "")
+    add("random.html", b"\0" + os.urandom(4096), "GK001", "不是网页")
+    add("random.pdf", os.urandom(4096), "GK001", "")
     add("random-no-nul.txt", bytes(b for b in os.urandom(8192) if b >= 0x80), "GK001", "编码")
     add("truncated.docx", GOOD.read_bytes()[: GOOD.stat().st_size // 2], "GK001", "损坏或被截断")
     bomb(d / "bomb.docx", 200 << 20)
@@ -129,7 +131,7 @@ def test_hostile_corpus(capsys, corpus):
     d, cases = corpus
     before = snapshot(d)
     code = main(["check", str(d), "--output-format", "concise", "--jobs", "2",
-                 *[str(d / n) for n in ("loop.txt", "legacy.doc")]])
+                 *[str(d / n) for n in ("loop.txt", "legacy.doc", "random.pdf")]])
     out, err = capsys.readouterr()
     assert code == 2
     assert "Traceback" not in out + err and "TOP-SECRET" not in out + err

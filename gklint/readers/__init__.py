@@ -9,7 +9,8 @@ import stat
 from gklint.document import Document, ReadError
 
 TEXT_SUFFIXES = (".txt", ".text", ".md", ".markdown")
-SUFFIXES = (".docx",) + TEXT_SUFFIXES
+HTML_SUFFIXES = (".html", ".htm")
+SUFFIXES = (".docx",) + TEXT_SUFFIXES + HTML_SUFFIXES
 
 
 _ERRNO = {errno.ENOENT: "文件不存在（可能在检查过程中被删除或移动）", errno.EACCES: "没有读取权限",
@@ -40,6 +41,10 @@ def read(path: str) -> Document:
             from gklint.readers.text import read_text
 
             return read_text(path)
+        if suffix in HTML_SUFFIXES:
+            from gklint.readers.html import read_html
+
+            return read_html(path)
     except OSError as exc:
         raise ReadError(os_error(exc)) from None
     if suffix in (".doc", ".wps"):
