@@ -42,7 +42,7 @@ def test_site_page_gives_the_docx_values_and_findings(capsys):
 def test_spans_nbsp_and_charset_sniffing(tmp_path):
     page = ("<html><body><div class='content'><p>某局2022年政府信息公开工作年度报告</p>"
             "<table><tr><td rowspan='2'>甲</td><td colspan='2'>乙</td><td>&nbsp;</td></tr>"
-            "<tr><td>1</td><td>2</td><td rowspan='2'>3</td></tr><tr><td>4</td><td>5</td><td>6</td></tr></table>"
+            "<tr><td><span lang=EN-US style='font-family:宋体'>1<o:p></o:p></span></td><td>2</td><td rowspan='2'>3</td></tr><tr><td>4</td><td>5</td><td>6</td></tr></table>"
             "<p>第一行<br>第二行</p></div></body></html>")
     path = tmp_path / "no-meta.htm"
     path.write_bytes(page.encode("gb18030"))  # no charset declared: sniffed

@@ -10,7 +10,7 @@ from gklint.document import Document, ReadError
 
 TEXT_SUFFIXES = (".txt", ".text", ".md", ".markdown")
 HTML_SUFFIXES = (".html", ".htm")
-SUFFIXES = (".docx",) + TEXT_SUFFIXES + HTML_SUFFIXES
+SUFFIXES = (".docx",) + TEXT_SUFFIXES + HTML_SUFFIXES + (".pdf",)
 
 
 _ERRNO = {errno.ENOENT: "文件不存在（可能在检查过程中被删除或移动）", errno.EACCES: "没有读取权限",
@@ -45,6 +45,10 @@ def read(path: str) -> Document:
             from gklint.readers.html import read_html
 
             return read_html(path)
+        if suffix == ".pdf":
+            from gklint.readers.pdf import read_pdf
+
+            return read_pdf(path)
     except OSError as exc:
         raise ReadError(os_error(exc)) from None
     if suffix in (".doc", ".wps"):
