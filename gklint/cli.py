@@ -196,7 +196,7 @@ def _emit(args, fmt, results, elapsed) -> None:
     elif fmt == "concise":
         text = machine.concise(results)
     elif fmt == "json":
-        text = machine.to_json(results, _summary(results, elapsed))
+        text = machine.to_json(results, {**full.totals(results), "seconds": round(elapsed, 3)})
     elif fmt == "sarif":
         text = machine.sarif(results, _rules_for(results))
     elif fmt == "github":
@@ -222,26 +222,14 @@ def _emit(args, fmt, results, elapsed) -> None:
         print(summary_line, file=sys.stderr)
 
 
-def _summary(results, elapsed) -> dict:
-    counts = {"error": 0, "warning": 0, "info": 0}
-    for r in results:
-        for f in r.findings:
-            counts[f.severity] += 1
-    return {"files": len(results), "files_with_findings": sum(1 for r in results if r.findings),
-            "unreadable": sum(1 for r in results if r.unreadable), **counts, "seconds": round(elapsed, 3)}
-
-
 def _rules(args) -> int:
     import json
 
     from gklint.output.text import pad, truncate, width
-    from gklint.rules import catalog
-    from gklint.ruleset import RuleSetError, load
 
-    try:
-        rules = catalog([load(args.ruleset)])
-    except RuleSetError as exc:
-        return _error(f"规则集错误：{exc}")
+    rules = _catalog(args.ruleset)
+    if rules is None:
+        return EXIT_ERROR
     if args.format == "json":
         print(json.dumps([{"code": r.code, "name": r.name, "severity": r.severity, "kind": r.kind,
                            "summary": r.summary} for r in rules.values()], ensure_ascii=False, indent=2))
@@ -253,14 +241,22 @@ def _rules(args) -> int:
     return EXIT_OK
 
 
-def _rule(args) -> int:
+def _catalog(ref: str) -> dict | None:
+    """The rules of a rule set by code; None (after saying why) when it cannot be loaded."""
     from gklint.rules import catalog
     from gklint.ruleset import RuleSetError, load
 
     try:
-        rules = catalog([load(args.ruleset)])
+        return catalog([load(ref)])
     except RuleSetError as exc:
-        return _error(f"规则集错误：{exc}")
+        _error(f"规则集错误：{exc}")
+        return None
+
+
+def _rule(args) -> int:
+    rules = _catalog(args.ruleset)
+    if rules is None:
+        return EXIT_ERROR
     rule = rules.get(args.code.upper())
     if rule is None:
         return _error(f"规则集 {args.ruleset} 中没有规则 {args.code}（gklint rules 列出全部规则）")

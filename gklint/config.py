@@ -88,20 +88,6 @@ def _glob_match(rel: str, glob: str) -> bool:
     return fnmatch.fnmatchcase(rel, glob) or fnmatch.fnmatchcase(rel, glob + "/*")
 
 
-def _load_toml(path: str) -> dict:
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python < 3.11
-        import tomli as tomllib
-    try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
-    except OSError as exc:
-        raise ConfigError(f"{path}: 无法读取配置文件：{exc.strerror or exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: TOML 语法错误：{exc}") from None
-
-
 def _codes(value, where: str) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
@@ -164,7 +150,9 @@ def parse(data: dict, source: str | None, base: Settings = Settings()) -> Settin
 
 
 def read_file(path: str) -> Settings:
-    data = _load_toml(path)
+    from gklint.ruleset import read_toml
+
+    data = read_toml(path, ConfigError, "配置文件")
     if os.path.basename(path) == "pyproject.toml":
         data = data.get("tool", {}).get("gklint", {})
     if not isinstance(data, dict):

@@ -127,14 +127,15 @@ def _entry_point(name: str) -> Path | None:
     return path
 
 
-def _load_toml(path: Path) -> dict:
+def read_toml(path, error: type[Exception] = RuleSetError, what: str = "规则集") -> dict:
+    """A TOML file (rule set or config); every failure is `error` naming the file."""
     try:
         with open(path, "rb") as fh:
             return tomllib.load(fh)
     except OSError as exc:
-        raise RuleSetError(f"{path}: 无法读取规则集：{exc.strerror or exc}") from None
+        raise error(f"{path}: 无法读取{what}：{exc.strerror or exc}") from None
     except tomllib.TOMLDecodeError as exc:
-        raise RuleSetError(f"{path}: TOML 语法错误：{exc}") from None
+        raise error(f"{path}: TOML 语法错误：{exc}") from None
 
 
 def _merge(parent: dict, child: dict) -> dict:
@@ -177,7 +178,7 @@ def _raw(path: Path, seen: tuple[Path, ...] = ()) -> dict:
     path = path.resolve()
     if path in seen:
         raise RuleSetError(f"{path}: extends 形成循环：{' -> '.join(str(p) for p in seen + (path,))}")
-    data = _load_toml(path)
+    data = read_toml(path)
     for key in data:
         if key not in _TOP_KEYS:
             raise RuleSetError(f"{path}: 未知的顶层键 {key!r}（允许：{', '.join(sorted(_TOP_KEYS))}）")

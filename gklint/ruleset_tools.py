@@ -118,9 +118,9 @@ def check(ref: str) -> list[Problem]:
 
 def _own(rs) -> dict:
     """The rule set file's own TOML (tests are not inherited)."""
-    from gklint.ruleset import _load_toml
+    from gklint.ruleset import read_toml
 
-    return _load_toml(Path(rs.path))
+    return read_toml(rs.path)
 
 
 @dataclass

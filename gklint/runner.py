@@ -75,26 +75,22 @@ def run(files: list[str], settings: list[Settings], jobs: int, advance=None) -> 
     if advance:
         for _ in range(len(work) - len(todo)):
             advance()
-    for i, result in zip(todo, _check_all([work[i] for i in todo], jobs, advance)):
+    for i, result in zip(todo, _check_all([work[i] for i in todo], jobs)):
         results[i] = result
         if keys[i]:
             cache.put(keys[i], result)
+        if advance:
+            advance()
     for result, s in zip(results, settings):
         result.findings = s.apply(result.findings, result.path)
     return results
 
 
-def _check_all(work: list[Job], jobs: int, advance):
+def _check_all(work: list[Job], jobs: int):
     if jobs <= 1 or len(work) < 2:
-        for job in work:
-            yield _work(job)
-            if advance:
-                advance()
+        yield from map(_work, work)
         return
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=min(jobs, len(work))) as pool:
-        for result in pool.map(_work, work, chunksize=max(1, min(8, len(work) // (jobs * 4)))):
-            yield result
-            if advance:
-                advance()
+        yield from pool.map(_work, work, chunksize=max(1, min(8, len(work) // (jobs * 4))))

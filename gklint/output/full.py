@@ -110,17 +110,23 @@ def _safe(text: str) -> str:
     return clean(str(text)).replace("│", "|")
 
 
-def summary(results, elapsed: float | None) -> str:
-    counts = {s: 0 for s in SEVERITY_NAME}
+def totals(results) -> dict:
+    """Files, files with findings, unreadable files and findings per severity (summary line, JSON summary)."""
+    out = {"files": len(results), "files_with_findings": sum(1 for r in results if r.findings),
+           "unreadable": sum(1 for r in results if r.unreadable), "error": 0, "warning": 0, "info": 0}
     for r in results:
         for f in r.findings:
-            counts[f.severity] = counts.get(f.severity, 0) + 1
-    with_findings = sum(1 for r in results if r.findings)
-    unreadable = sum(1 for r in results if r.unreadable)
-    text = f"检查了 {len(results)} 个文件"
+            out[f.severity] += 1
+    return out
+
+
+def summary(results, elapsed: float | None) -> str:
+    t = totals(results)
+    text = f"检查了 {t['files']} 个文件"
     if results:
-        text += f"（{with_findings} 个有问题" + (f"，{unreadable} 个无法读取" if unreadable else "") + "）"
-    text += "：" + "，".join(f"{counts[s]} 个{SEVERITY_NAME[s]}" for s in ("error", "warning", "info"))
+        unreadable = f"，{t['unreadable']} 个无法读取" if t["unreadable"] else ""
+        text += f"（{t['files_with_findings']} 个有问题{unreadable}）"
+    text += "：" + "，".join(f"{t[s]} 个{SEVERITY_NAME[s]}" for s in ("error", "warning", "info"))
     if elapsed is not None:
         text += f"，用时 {elapsed:.2f} 秒"
     return text + "。"

@@ -18,14 +18,18 @@ def _line(f) -> int | None:
     return f.location.get("line")
 
 
+def _described(f) -> str:
+    """The message with its location in words: 'message（表三 （七）总计 「总计」列）'."""
+    where = describe(f.location)
+    return f.message + (f"（{where}）" if where else "")
+
+
 def concise(results) -> str:
     out = []
     for r in results:
         for f in r.findings:
-            where = describe(f.location)
             n = f.location.get("line") or f.location.get("para") or 0
-            out.append(f"{clean(r.path)}:{n}: {f.code} [{f.severity}] {clean(f.message)}"
-                       + (f"（{clean(where)}）" if where else ""))
+            out.append(f"{clean(r.path)}:{n}: {f.code} [{f.severity}] {clean(_described(f))}")
     return "".join(line + "\n" for line in out)
 
 
@@ -51,8 +55,7 @@ def github(results) -> str:
             if _line(f):
                 props.append(f"line={_line(f)}")
             props.append(f"title={_escape_prop(f.code)}")
-            where = describe(f.location)
-            text = clean(f.message) + (f"（{clean(where)}）" if where else "")
+            text = clean(_described(f))
             if f.expected is not None:
                 text += f" 应为 {clean(f.expected)}，实际 {clean(f.found or '—')}"
             out.append(f"::{GITHUB_LEVEL[f.severity]} {','.join(props)}::{_escape_data(text)}")
@@ -132,9 +135,7 @@ def junit(results, elapsed: float | None = None) -> str:
                                                  "file": _xml_text(r.path)})
         if not r.findings:
             continue
-        body = "\n".join(f"{f.code} [{f.severity}] {f.message}" + (f"（{describe(f.location)}）"
-                                                                    if describe(f.location) else "")
-                         for f in r.findings)
+        body = "\n".join(f"{f.code} [{f.severity}] {_described(f)}" for f in r.findings)
         tag = "error" if r.unreadable else "failure"
         codes = sorted({f.code for f in r.findings})
         el = ET.SubElement(case, tag, {"type": ",".join(codes),

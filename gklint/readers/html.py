@@ -21,22 +21,20 @@ _BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th",
 
 
 def sniff(data: bytes) -> tuple[str, str]:
-    """Decode with the declared charset (GB2312/GBK are read as GB18030, their superset), else by trying."""
+    """The declared charset if the bytes decode with it (GB2312/GBK are read as GB18030, their superset),
+    else what the text reader detects from the bytes themselves."""
+    from gklint.readers.text import decode
+
     m = _META_CHARSET.search(data[:4096])
     declared = m.group(1).decode("ascii", "ignore").lower() if m else None
     if declared in ("gb2312", "gbk", "gb_2312-80", "x-gbk", "hz-gb-2312"):
         declared = "gb18030"
-    candidates = ([declared] if declared else []) + ["utf-8", "gb18030"]
-    if data[:3] == b"\xef\xbb\xbf":
-        candidates.insert(0, "utf-8-sig")
-    elif data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        candidates.insert(0, "utf-16")
-    for enc in candidates:
+    if declared and not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode(enc), enc
+            return data.decode(declared), declared
         except (LookupError, UnicodeDecodeError):
-            continue
-    raise ReadError("无法识别网页的字符编码（既不是声明的编码，也不是 UTF-8 或 GB18030）")
+            pass
+    return decode(data)
 
 
 def read_html(path: str) -> Document:
