@@ -49,7 +49,7 @@ def check_document(doc, ruleset: str | None = None, agency_kind: str = "auto"):
 
 def _rebind_if_derived(doc, report, rs: RuleSet) -> None:
     """Binding used the national template; a rule set that adds sections or rows binds again with its own."""
-    from gklint.report.bind import bind_tables, find_sections
+    from gklint.report.bind import bind_tables, find_sections, set_tables
 
     national = load(rs.layout) if rs.layout in ("gb2019", "gb2021") else None
     if national is None or rs.path == national.path:
@@ -57,7 +57,7 @@ def _rebind_if_derived(doc, report, rs: RuleSet) -> None:
     if rs.raw.get("sections") != national.raw.get("sections"):
         report.sections = find_sections(doc, rs.sections)
     if rs.raw.get("tables") != national.raw.get("tables") and report.layout in (None, rs.layout):
-        report.tables = bind_tables(doc, report, rs)
+        set_tables(report, bind_tables(doc, report, rs))
 
 
 def check_file(path: str, ruleset: str | None = None, agency_kind: str = "auto") -> FileResult:

@@ -26,6 +26,7 @@ class SectionSpec:
     key: str
     title: str
     variants: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)  # words that make a numbered heading this section
 
 
 @dataclass
@@ -74,7 +75,7 @@ class RuleSet:
 
 _TOP_KEYS = {"ruleset", "sections", "tables", "rules", "settings", "tests"}
 _RULESET_KEYS = {"name", "extends", "layout", "description", "years", "layout_markers"}
-_SECTION_KEYS = {"key", "title", "variants"}
+_SECTION_KEYS = {"key", "title", "variants", "keywords"}
 _TABLE_KEYS = {"title", "section", "signature", "rows", "columns", "column_variants", "unlabeled"}
 _ROW_KEYS = {"key", "label", "match", "exact", "columns", "tags", "unit", "signed", "decimal"}
 
@@ -232,7 +233,8 @@ def load(ref: str) -> RuleSet:
         where = f"sections[{i}]"
         _check_keys(path, where, s, _SECTION_KEYS)
         rs.sections.append(SectionSpec(_need(path, where, s, "key"), _need(path, where, s, "title"),
-                                       _str_list(path, f"{where}.variants", s.get("variants"))))
+                                       _str_list(path, f"{where}.variants", s.get("variants")),
+                                       _str_list(path, f"{where}.keywords", s.get("keywords"))))
     for tkey, t in raw.get("tables", {}).items():
         where = f"tables.{tkey}"
         _check_keys(path, where, t, _TABLE_KEYS)

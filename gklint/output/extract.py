@@ -54,7 +54,8 @@ def to_dict(report: Report) -> dict:
         "sections": [{"key": s.key, "title": s.title, "heading": s.heading, "number": s.number,
                       "numbered": s.numbered, "location": s.loc.to_dict(), "paragraphs": len(s.paragraphs),
                       "empty": not s.text.strip()} for s in report.sections],
-        "tables": {k: _table(t) for k, t in report.tables.items()},
+        "tables": {**{k: _table(t) for k, t in report.tables.items()},
+                   **{k: {**_table(t), "unreadable": why} for k, (t, why) in report.unread.items()}},
     }
 
 
@@ -92,8 +93,10 @@ def to_markdown(report: Report) -> str:
     missing = [k for k in "一二三四五六" if k not in found]
     if missing:
         lines.append(f"\n未找到的部分：{'、'.join(missing)}")
-    for key, t in report.tables.items():
+    for key, t in [*report.tables.items(), *((k, bt) for k, (bt, _) in report.unread.items())]:
         lines += ["", f"## 表 {key}：{t.title}（{t.loc}）", ""]
+        if key in report.unread:
+            lines += [f"无法按国家格式读取：{report.unread[key][1]}（以下为读到的内容，未检查）", ""]
         cols = sorted({c for r in t.rows.values() for c in r.cells}, key=lambda c: _col_order(t, c))
         wide = len(cols) > 1 and all(len(r.cells) in (0, len(cols)) for r in t.rows.values())
         if wide:

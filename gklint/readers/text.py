@@ -19,6 +19,16 @@ from gklint.numbers import looks_like_value
 MAX_TEXT_BYTES = 20 * 1024 * 1024
 _MD_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _MD_HEADING = re.compile(r"^#{1,6}\s+")
+# Text copied from a web page can hold a whole document on one line, its numbered headings inline:
+# "…联系。 一、总体情况 2022年，… （一）主动公开 …". Such a line is cut before each numbered item.
+FLAT_MIN = 300  # a line this long with several inline numbered items is a flattened document, not a paragraph
+_INLINE_ITEM = re.compile(
+    r"(?<=[\s。；！？])\s*(?=(?:[一二三四五六七八九十]{1,2}、|[（(][一二三四五六七八九十]{1,2}[）)]))"
+    # a part title glued to what precedes it ("…432.52元三、收到和处理政府信息公开申请情况"), not "一、二、三季度"
+    r"|(?<![一二三四五六七八九十、第])(?=[一二三四五六七八九十]{1,2}、[^\s。；，,]{2,28}?(?:情况|事项))")
+# an item's title: up to the first space, or up to 情况/事项 when the text runs on ("…诉讼情况行政复议 …")
+_ITEM_HEAD = re.compile(r"^(?:[一二三四五六七八九十]{1,2}、|[（(][一二三四五六七八九十]{1,2}[）)])"
+                        r"(?:[^\s。；，,]{0,28}?(?:情况|事项)|[^\s。；，,]{1,30}(?=\s))")
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -101,9 +111,27 @@ def _blocks(lines: list[str]) -> list[Paragraph | Table]:
         stripped = line.strip().replace("\u3000", " ").strip()
         if stripped:
             stripped = _MD_HEADING.sub("", stripped)
-            blocks.append(Paragraph(stripped, Loc(line=i + 1)))
+            blocks += [Paragraph(t, Loc(line=i + 1)) for t in split_flattened(stripped)]
         i += 1
     return blocks
+
+
+def split_flattened(text: str) -> list[str]:
+    """A flattened document line -> its items, each numbered item's short title (up to the first space)
+    on its own; any other line is returned whole."""
+    if len(text) < FLAT_MIN:
+        return [text]
+    chunks = [c.strip() for c in _INLINE_ITEM.split(text) if c.strip()]
+    if len(chunks) < 3:
+        return [text]
+    out = []
+    for chunk in chunks:
+        m = _ITEM_HEAD.match(chunk)
+        if m and chunk[m.end():].strip():
+            out += [m.group(0), chunk[m.end():].strip()]
+        else:
+            out.append(chunk)
+    return out
 
 
 def _region_end(lines: list[str], start: int) -> int:

@@ -9,7 +9,8 @@ from gklint.document import Document, Paragraph, Table
 from gklint.numbers import DATE_RE, ISO_DATE_RE, find_dates, make_date
 from gklint.report.labels import heading_number, norm
 from gklint.report.model import DateFound, Period, Report, Section
-from gklint.report.tables import bind_stream, bind_table, merge_tables, signature_score, table_text
+from gklint.report.tables import bind_flat, bind_stream, bind_table, merge_tables, signature_score, table_text
+from gklint.report.tables import unreadable_reason
 from gklint.ruleset import RuleSet, SectionSpec, layouts
 
 _SUBHEAD = re.compile(r"^\s*(?:[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．])")
@@ -21,22 +22,85 @@ _PERIOD = re.compile(
     r"(?:(?P<y2>\d{4})\s*年\s*)?(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})\s*日"
 )
 HEADING_MAX = 40
+STREAM_CELL_MAX = 60  # a paragraph longer than this is running text, not one cell of a loose table
 
 
 def bind(doc: Document, schemas: list[RuleSet] | None = None) -> Report:
     schemas = schemas or layouts()
     report = Report(document=doc)
+    doc.blocks = split_run_in_headings(doc.blocks, schemas[-1].sections)
     report.sections = find_sections(doc, schemas[-1].sections)
     _title(report)
     _publication(report)
     _period(report)
     report.layout, report.layout_scores = detect_layout(doc, schemas)
     schema = next((s for s in schemas if s.layout == report.layout), schemas[-1])
-    report.tables = bind_tables(doc, report, schema)
+    set_tables(report, bind_tables(doc, report, schema))
     return report
 
 
+def set_tables(report: Report, bound: dict) -> None:
+    """Tables bound as the national format go to report.tables; the rest, with the reason, to report.unread,
+    so that no rule checks rows or cells of a table that was not understood."""
+    report.tables, report.unread = {}, {}
+    for key, bt in bound.items():
+        reason = unreadable_reason(bt)
+        if reason:
+            report.unread[key] = (bt, reason)
+        else:
+            report.tables[key] = bt
+
+
 # --- sections ---
+
+HEAD_WINDOW = 30  # a heading run into its paragraph ends within this many characters ("四、…情况行政复议…")
+_HEAD_END = re.compile(r"情况|事项")
+
+
+def _norm_prefix_len(raw: str, target: str) -> int | None:
+    """How many characters of `raw` normalise to `target` (None when raw does not start with it)."""
+    acc = ""
+    for i, ch in enumerate(raw):
+        acc += norm(ch)
+        if acc == target:
+            return i + 1
+        if not target.startswith(acc):
+            return None
+    return None
+
+
+def _heading_end(text: str, specs: list[SectionSpec]) -> int | None:
+    """Where a numbered heading run into the text of its paragraph ends, if it is one."""
+    number, rest = heading_number(text)
+    if not number:
+        return None
+    offset = len(text) - len(rest)
+    for spec in specs:
+        for title in [spec.title] + spec.variants:
+            n = _norm_prefix_len(rest, norm(title))
+            if n is not None:
+                return offset + n
+    m = _HEAD_END.search(rest[:HEAD_WINDOW])
+    if m and any(_has_keywords(rest[:m.end()], spec) for spec in specs):
+        return offset + m.end()
+    return None
+
+
+def split_run_in_headings(blocks: list, specs: list[SectionSpec]) -> list:
+    """'二、主动公开政府信息情况第二十条…' (a heading run into what follows, as in text flattened from a web
+    page or a heading typed in the first line of its paragraph) -> the heading and the rest."""
+    out = []
+    for block in blocks:
+        if isinstance(block, Paragraph) and len(block.text) > HEADING_MAX:
+            end = _heading_end(block.text, specs)
+            rest = block.text[end:].lstrip(" \t\u3000。：:") if end else ""
+            if end and rest:
+                out.append(Paragraph(block.text[:end].strip(), block.loc, block.style, block.auto_number))
+                out.append(Paragraph(rest, block.loc, block.style))
+                continue
+        out.append(block)
+    return out
+
 
 def _heading_match(text: str, spec: SectionSpec) -> bool:
     k = norm(text).rstrip("。")
@@ -47,28 +111,45 @@ def _heading_match(text: str, spec: SectionSpec) -> bool:
     return False
 
 
+def _has_keywords(text: str, spec: SectionSpec) -> bool:
+    k = norm(text)
+    return any(norm(w) in k for w in spec.keywords)
+
+
 def find_sections(doc: Document, specs: list[SectionSpec]) -> list[Section]:
-    candidates: dict[str, list[tuple[int, Paragraph, str, str]]] = {}
+    """A section's heading is a short paragraph that carries its title (or a known variant), numbered or not,
+    or one numbered with the section's number that carries its key words ("五、存在的主要问题及整改措施").
+    Titles win over key words, then the section's own number, then document order after the previous
+    section: an extra part inserted or two parts swapped does not make every later section "missing"."""
+    # (priority, index, paragraph, number, rest, by): lower priority is better
+    candidates: dict[str, list[tuple]] = {}
     for i, block in enumerate(doc.blocks):
         if not isinstance(block, Paragraph) or len(block.text) > HEADING_MAX or _SUBHEAD.match(block.text):
             continue
         number, rest = heading_number(block.text)
         for spec in specs:
             if _heading_match(rest, spec):
-                candidates.setdefault(spec.key, []).append((i, block, number, rest))
-                break
-    chosen = []
+                prio, by = (0 if number == spec.key else 1), "title"
+            elif number == spec.key and _has_keywords(rest, spec):
+                prio, by = 2, "keywords"
+            else:
+                continue
+            candidates.setdefault(spec.key, []).append((prio, i, block, number, rest, by))
+    chosen, used, pos = [], set(), -1
     for spec in specs:
-        cands = candidates.get(spec.key, [])
+        cands = sorted((c for c in candidates.get(spec.key, []) if c[1] not in used),
+                       key=lambda c: (c[0], c[1] <= pos, c[1]))
         if cands:
-            best = next((c for c in cands if c[2] == spec.key), cands[0])
+            best = cands[0]
             chosen.append((best, spec))
-    chosen.sort(key=lambda c: c[0][0])
+            used.add(best[1])
+            pos = best[1]
+    chosen.sort(key=lambda c: c[0][1])
     sections = []
-    for k, ((i, par, number, _rest), spec) in enumerate(chosen):
-        end = chosen[k + 1][0][0] if k + 1 < len(chosen) else len(doc.blocks)
+    for k, ((_prio, i, par, number, _rest, by), spec) in enumerate(chosen):
+        end = chosen[k + 1][0][1] if k + 1 < len(chosen) else len(doc.blocks)
         paras = [b for b in doc.blocks[i + 1:end] if isinstance(b, Paragraph)]
-        sections.append(Section(spec.key, spec.title, par.text, number, par.loc, paras, (i + 1, end)))
+        sections.append(Section(spec.key, spec.title, par.text, number, par.loc, paras, (i + 1, end), by))
     if sections:
         _drop_signature(sections[-1])
     return sections
@@ -158,15 +239,18 @@ def _period(report: Report) -> None:
 
 # --- tables ---
 
-def _table_corpus(doc: Document) -> str:
+def _table_corpus(doc: Document, schemas: list[RuleSet]) -> str:
     tables = doc.tables
     if tables:
         return norm("".join(table_text(t) for t in tables))
-    return norm("".join(p.text for p in doc.paragraphs if len(p.text) <= 40))
+    # loose cells, or a table flattened into a long paragraph that carries a table's signature
+    signatures = {norm(s) for schema in schemas for spec in schema.tables.values() for s in spec.signature}
+    return norm("".join(p.text for p in doc.paragraphs
+                        if len(p.text) <= 40 or any(s in norm(p.text) for s in signatures)))
 
 
 def detect_layout(doc: Document, schemas: list[RuleSet]) -> tuple[str | None, dict[str, int]]:
-    corpus = _table_corpus(doc)
+    corpus = _table_corpus(doc, schemas)
     scores = {s.layout: sum(1 for m in s.layout_markers if norm(m) in corpus) for s in schemas if s.layout}
     if not scores or max(scores.values()) == 0:
         return None, scores
@@ -205,8 +289,12 @@ def bind_tables(doc: Document, report: Report, schema: RuleSet) -> dict:
         section = report.section(spec.section)
         if section is None:
             continue
-        cells = [(p.text, p.loc) for p in section.paragraphs if len(p.text) <= 60]
-        if cells and signature_score("".join(t for t, _ in cells), spec) > 0:
+        paras = [(p.text, p.loc) for p in section.paragraphs]
+        long = "".join(t for t, _ in paras if len(t) > STREAM_CELL_MAX)
+        cells = [(t, loc) for t, loc in paras if len(t) <= STREAM_CELL_MAX]
+        if long and signature_score(long, spec) > 0:  # the table runs on in the text (a flattened page)
+            bound[key] = bind_flat(paras, spec, paras[0][1])
+        elif cells and signature_score("".join(t for t, _ in cells), spec) > 0:
             bound[key] = bind_stream(cells, spec, cells[0][1])
     return bound
 

@@ -24,6 +24,8 @@ class BoundRow:
     found: list[BoundCell] = field(default_factory=list)  # every value cell found, in order
     expected: int = 0
     incomplete: bool = False
+    recovered: bool = False  # values split from digits run together (flattened text), the one reading
+    unsplit: str | None = None  # digits run together that have no single reading as the row's values
 
     def value(self, col: str) -> Value | None:
         c = self.cells.get(col)
@@ -40,7 +42,7 @@ class BoundTable:
     missing_rows: list[str] = field(default_factory=list)
     missing_columns: list[str] = field(default_factory=list)
     extra_rows: list[BoundRow] = field(default_factory=list)
-    source: str = "table"  # "table" or "paragraphs" (cells recovered from loose paragraphs)
+    source: str = "table"  # "table", "paragraphs" (one cell per paragraph) or "flat" (running text)
     spec: object = None  # the TableSpec (of the detected layout) it was bound with
 
 
@@ -53,6 +55,7 @@ class Section:
     loc: Loc
     paragraphs: list[Paragraph] = field(default_factory=list)
     block_range: tuple[int, int] = (0, 0)  # [start, end) indexes into Document.blocks after the heading
+    matched_by: str = "title"  # "title" (the template's title or a known variant) or "keywords"
 
     @property
     def numbered(self) -> bool:
@@ -92,6 +95,7 @@ class Report:
     period: Period | None = None
     sections: list[Section] = field(default_factory=list)
     tables: dict[str, BoundTable] = field(default_factory=dict)
+    unread: dict[str, tuple[BoundTable, str]] = field(default_factory=dict)  # found but not understood: why
 
     def section(self, key: str) -> Section | None:
         return next((s for s in self.sections if s.key == key), None)

@@ -12,10 +12,14 @@ from dataclasses import dataclass, field
 
 from gklint.document import Loc, Table
 from gklint.numbers import looks_like_value, parse_value
+from gklint.report.flat import flat_cells, is_run, split_digits
 from gklint.report.labels import key as label_key
 from gklint.report.labels import norm
 from gklint.report.model import BoundCell, BoundRow, BoundTable
 from gklint.ruleset import RowSpec, TableSpec
+
+
+HEADER_RUN_IN = 12  # a label part longer than twice this has header words run into it (flattened text)
 
 
 @dataclass
@@ -101,7 +105,7 @@ def rows_from_stream(cells: list[tuple[str, Loc]], spec: TableSpec) -> list[RawR
     cur = RawRow()
     seen_value = False
     for text, loc in cells:
-        if looks_like_value(text):
+        if looks_like_value(text) or is_run(text):
             cur.values.append((text, loc))
             seen_value = True
             continue
@@ -129,16 +133,26 @@ def _fit(values: list[tuple[str, Loc]], n: int) -> list[tuple[str, Loc]]:
     return vals
 
 
-def _bound_row(row: RowSpec, columns: list[str], raw: RawRow, label: str) -> BoundRow:
+def _bound_row(row: RowSpec, columns: list[str], raw: RawRow, label: str, runs: bool = False) -> BoundRow:
     vals = _fit(raw.values, len(columns))
+    joined = None
+    if runs and len(vals) < len(columns) and vals:  # digits run together in flattened text
+        tokens = [t.strip() for t, _ in vals if t.strip()]
+        split = split_digits(tokens, columns)
+        if split is None:
+            joined = " ".join(tokens)
+        else:
+            vals = [(t, vals[0][1]) for t in split]
     complete = len(vals) == len(columns)
     parsed = [BoundCell(parse_value(t), loc) for t, loc in vals]
     b = BoundRow(key=row.key, label=label, loc=raw.loc or Loc(), expected=len(columns),
                  found=[c for c in parsed if complete or c.value.kind != "blank"])
     if complete:
         b.cells = dict(zip(columns, parsed))
+        b.recovered = runs and len(raw.values) != len(vals)
     else:
         b.incomplete = True
+        b.unsplit = joined
     return b
 
 
@@ -146,7 +160,10 @@ def _label_from_match(raw: RawRow, row: RowSpec) -> tuple[str, Loc | None]:
     """The printed label from the part that names the row on (drops header words absorbed before it)."""
     for k, (part, loc) in enumerate(raw.parts):
         if _score([label_key(part)], row):
-            return " ".join(t for t, _ in raw.parts[k:]), loc
+            # header words run into the label in flattened text: start the label at the row's own words
+            starts = [part.find(p) for p in row.match if part.find(p) > 0]
+            first = part[min(starts):] if starts and k == 0 and len(part) > 2 * HEADER_RUN_IN else part
+            return " ".join([first] + [t for t, _ in raw.parts[k + 1:]]), loc
     return raw.label, raw.loc
 
 
@@ -168,6 +185,7 @@ def _completes(label: str, more: str, row: RowSpec) -> bool:
 
 
 def bind_rows(raw_rows: list[RawRow], spec: TableSpec, loc: Loc, exact: bool, source: str) -> BoundTable:
+    runs = source == "flat"
     bt = BoundTable(key=spec.key, title=spec.title, loc=loc, exact=exact, source=source, spec=spec)
     header: list[str] = []
     used: set[str] = set()
@@ -176,11 +194,12 @@ def bind_rows(raw_rows: list[RawRow], spec: TableSpec, loc: Loc, exact: bool, so
     for raw in raw_rows:
         parts = [t for t, _ in raw.parts]
         if spec.unlabeled:
-            numbers = sum(1 for t, _ in raw.values if t.strip())
+            # run-together digits (flattened text) hold up to one value per digit
+            numbers = sum(len(t.strip()) if runs and t.strip().isdigit() else 1 for t, _ in raw.values if t.strip())
             wide = numbers * 2 >= len(spec.columns) or (not parts and len(raw.values) * 2 >= len(spec.columns))
             if not used and wide:
                 row = spec.rows[0]
-                bt.rows[row.key] = _bound_row(row, spec.columns, raw, "")
+                bt.rows[row.key] = _bound_row(row, spec.columns, raw, "", runs)
                 used.add(row.key)
             if not used or wide:
                 header += parts
@@ -202,7 +221,7 @@ def bind_rows(raw_rows: list[RawRow], spec: TableSpec, loc: Loc, exact: bool, so
         used.add(row.key)
         raw = _text_values_back(raw, row, len(spec.columns_of(row)))
         label, label_loc = _label_from_match(raw, row)
-        bound = _bound_row(row, spec.columns_of(row), raw, label)
+        bound = _bound_row(row, spec.columns_of(row), raw, label, runs)
         bound.loc = label_loc or bound.loc
         bt.rows[row.key] = bound
         last = (bound, row)
@@ -221,6 +240,27 @@ def bind_table(table: Table, spec: TableSpec) -> BoundTable:
 
 def bind_stream(cells: list[tuple[str, Loc]], spec: TableSpec, loc: Loc) -> BoundTable:
     return bind_rows(rows_from_stream(cells, spec), spec, loc, False, "paragraphs")
+
+
+def bind_flat(paragraphs: list[tuple[str, Loc]], spec: TableSpec, loc: Loc) -> BoundTable:
+    """A table flattened into running text: label and number tokens, digit runs split where unique."""
+    return bind_rows(rows_from_stream(flat_cells(paragraphs), spec), spec, loc, False, "flat")
+
+
+def unreadable_reason(bt: BoundTable) -> str | None:
+    """Why a bound table is not the national table as far as gklint can tell (None when it is): its header
+    or its row labels were not recognised, so nothing bound from it can be trusted."""
+    spec = bt.spec
+    n_rows, n_cols = len(spec.rows), len(spec.columns) or 1
+    if len(bt.missing_columns) * 3 > n_cols:  # a column or two lost is GK203; a third of them, another table
+        shown = "、".join(c.replace("/", "·") for c in bt.missing_columns[:4])
+        more = " 等" if len(bt.missing_columns) > 4 else ""
+        return f"表头中找不到 {len(bt.missing_columns)} 列（{shown}{more}）"
+    if not bt.exact and len(bt.missing_rows) * 2 >= n_rows and n_rows > 1:  # a Word table lost rows: GK202
+        return f"找不到 {len(bt.missing_rows)}/{n_rows} 行的行标签"
+    if bt.rows and all(r.incomplete for r in bt.rows.values()):
+        return "没有一行的数值个数与列数相符"
+    return None
 
 
 def signature_score(text: str, spec: TableSpec) -> int:

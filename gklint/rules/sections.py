@@ -1,8 +1,9 @@
-"""GK101 required section missing · GK102 heading numbered differently · GK103 sections out of order."""
+"""GK101 required section missing · GK102 heading numbered or worded differently · GK103 sections out of order."""
 
 from __future__ import annotations
 
 from gklint.findings import location
+from gklint.numbers import cn_to_int
 
 PARAMS = ("check",)  # "missing", "numbering" or "order"
 
@@ -17,10 +18,10 @@ def check(report, rule, ctx):
                 yield rule.finding(f"缺少第{spec.key}部分“{spec.key}、{spec.title}”", location(section=spec.key),
                                    expected=f"{spec.key}、{spec.title}", found="（未找到）")
     elif what == "numbering":
+        yield from _numbering(report, rule)
         for s in report.sections:
-            if s.number != s.key:
-                shown = f"编号“{s.number}、”" if s.number else "没有编号"
-                yield rule.finding(f"第{s.key}部分标题“{s.heading}”{shown}，模板为“{s.key}、{s.title}”",
+            if s.matched_by == "keywords":
+                yield rule.finding(f"第{s.key}部分标题“{s.heading}”与模板措辞不同，模板为“{s.key}、{s.title}”",
                                    location(s.loc, section=s.key), expected=f"{s.key}、{s.title}", found=s.heading)
     elif what == "order":
         order = [spec.key for spec in specs]
@@ -30,3 +31,31 @@ def check(report, rule, ctx):
                 s = found[b]
                 yield rule.finding(f"第{b}部分出现在第{a}部分之后，顺序与模板不符", location(s.loc, section=b),
                                    expected="一、二、三、四、五、六", found="、".join(seen))
+
+
+def _numbering(report, rule):
+    """Unnumbered or misnumbered headings; several shifted by the same amount (a part inserted or left
+    out before them) are one finding."""
+    shifted: dict[int, list] = {}
+    for s in report.sections:
+        if s.number == s.key:
+            continue
+        have, want = cn_to_int(s.number) if s.number else None, cn_to_int(s.key)
+        if have is not None and want is not None:
+            shifted.setdefault(have - want, []).append(s)
+            continue
+        shown = f"编号“{s.number}、”" if s.number else "没有编号"
+        yield rule.finding(f"第{s.key}部分标题“{s.heading}”{shown}，模板为“{s.key}、{s.title}”",
+                           location(s.loc, section=s.key), expected=f"{s.key}、{s.title}", found=s.heading)
+    for delta, group in shifted.items():
+        first = group[0]
+        if len(group) == 1:
+            yield rule.finding(f"第{first.key}部分标题“{first.heading}”编号“{first.number}、”，模板为“{first.key}、{first.title}”",
+                               location(first.loc, section=first.key), expected=f"{first.key}、{first.title}",
+                               found=first.heading)
+            continue
+        way = "多" if delta > 0 else "少"
+        names = "、".join(s.key for s in group)
+        yield rule.finding(f"第{names}部分的编号都比模板{way}{abs(delta)}（如“{first.heading}”，模板为“{first.key}、"
+                           f"{first.title}”），可能多出或缺少了一个部分", location(first.loc, section=first.key),
+                           expected="、".join(f"{s.key}、" for s in group), found="、".join(f"{s.number}、" for s in group))

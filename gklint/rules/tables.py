@@ -1,10 +1,11 @@
-"""GK201 table missing · GK202 row missing · GK203 column missing · GK204 row incomplete."""
+"""GK201 table missing · GK202 row missing · GK203 column missing · GK204 rows incomplete ·
+GK208 a table found but not read as the national format (said once, nothing in it checked)."""
 
 from __future__ import annotations
 
 from gklint.findings import location
 
-PARAMS = ("check",)  # "table", "rows", "columns" or "incomplete"
+PARAMS = ("check",)  # "table", "rows", "columns", "incomplete" or "readable"
 
 
 def check(report, rule, ctx):
@@ -13,10 +14,13 @@ def check(report, rule, ctx):
     for key, spec in schema.tables.items():
         bt = report.tables.get(key)
         if what == "table":
-            if bt is None:
+            if bt is None and key not in report.unread:
                 yield rule.finding(f"缺少“{spec.title}”统计表（应在第{spec.section}部分）",
                                    location(table=key, table_title=spec.title, section=spec.section),
                                    expected=spec.title, found="（未找到）")
+            continue
+        if what == "readable":
+            yield from _readable(report, rule, key, spec)
             continue
         if bt is None:
             continue
@@ -33,12 +37,38 @@ def check(report, rule, ctx):
                                    location(bt.loc, table=key, table_title=spec.title, column=col),
                                    expected=col, found="（未找到）")
         elif what == "incomplete":
-            for row in bt.rows.values():
-                if row.incomplete:
-                    vals = "、".join(c.value.raw for c in row.found) or "无"
-                    yield rule.finding(
-                        f"“{spec.title}”表的“{row.label or row.key}”行应有 {row.expected} 个数值，只找到 "
-                        f"{len(row.found)} 个（{vals}），无法判断各值属于哪一列",
-                        location(row.loc, table=key, table_title=spec.title, row=row.key, row_label=row.label),
-                        expected=f"{row.expected} 个数值", found=f"{len(row.found)} 个")
+            rows = [r for r in bt.rows.values() if r.incomplete and r.unsplit is None]
+            if rows:
+                yield _incomplete(rule, key, spec, rows)
 
+
+def _incomplete(rule, key, spec, rows):
+    """All incomplete rows of a table are one finding: they share a cause (cells dropped or merged)."""
+    first = rows[0]
+    shown = "；".join(f"“{r.label or r.key}”{len(r.found)}/{r.expected}（{'、'.join(c.value.raw for c in r.found) or '无'}）"
+                     for r in rows[:3])
+    more = f" 等 {len(rows)} 行" if len(rows) > 3 else ""
+    loc = location(first.loc, table=key, table_title=spec.title, row=first.key, row_label=first.label)
+    loc["rows"] = [{"row": r.key, "row_label": r.label, "values": [c.value.raw for c in r.found],
+                    "expected": r.expected, "line": r.loc.line, "grid_row": r.loc.row} for r in rows]
+    what = f"“{first.label or first.key}”行" if len(rows) == 1 else f"{len(rows)} 行"
+    return rule.finding(f"“{spec.title}”表的{what}数值个数少于列数（{shown}{more}），无法判断各值属于哪一列，"
+                        "这些行不参与勾稽检查", loc, expected=f"{first.expected} 个数值", found=f"{len(first.found)} 个")
+
+
+def _readable(report, rule, key, spec):
+    if key in report.unread:
+        bt, reason = report.unread[key]
+        yield rule.finding(f"找到了“{spec.title}”表，但无法按国家格式读取：{reason}；此表的行、列和勾稽关系均未检查",
+                           location(bt.loc, table=key, table_title=spec.title), expected="国家格式的统计表",
+                           found=reason)
+        return
+    bt = report.tables.get(key)
+    runs = [r for r in bt.rows.values() if r.unsplit] if bt else []
+    if runs:
+        shown = "、".join(f"“{r.label or r.key}”（{r.unsplit}）" for r in runs[:4])
+        more = f" 等 {len(runs)} 行" if len(runs) > 4 else ""
+        loc = location(runs[0].loc, table=key, table_title=spec.title, row=runs[0].key, row_label=runs[0].label)
+        loc["rows"] = [{"row": r.key, "row_label": r.label, "digits": r.unsplit} for r in runs]
+        yield rule.finding(f"“{spec.title}”表中{shown}{more}的数字连在一起，不能唯一地拆分为各列的数值，"
+                           "这些行未检查", loc, expected="每个单元格一个数值", found=runs[0].unsplit)

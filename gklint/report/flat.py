@@ -1,0 +1,100 @@
+"""Tables flattened into running text (a web page copied as text, a PDF extraction): cells and rows.
+
+"一、本年新收政府信息公开申请数量 713000074二、上年结转…" holds a row's seven numbers as one run of digits.
+A run is split into the row's values only where exactly one reading exists: every value without a
+leading zero, and each 总计 column equal to the sum of the columns of its group. Anything else stays
+unread — gklint never guesses a number.
+"""
+
+from __future__ import annotations
+
+import re
+
+from gklint.document import Loc
+
+MAX_SPLIT_NODES = 200_000  # bound on the search for readings of one row (real rows need a few hundred)
+# a number, or numbers joined by minus signs ("2648-18538": a signed cell run into others, kept unread)
+_PIECES = re.compile(r"(\d+(?:\.\d+)?(?:[-－—]\d+(?:\.\d+)?)*)")
+_LIST_NUMBER = re.compile(r"^[.．、](?=[^\d\s])")
+
+
+def is_run(text: str) -> bool:
+    """Digits that may hold several cells ('2648-18538')."""
+    return bool(_PIECES.fullmatch(text.strip()))
+
+
+def flat_cells(paragraphs: list[tuple[str, Loc]]) -> list[tuple[str, Loc]]:
+    """Running text -> label and number tokens in order ('1.属于国家秘密00000002.其他…' ->
+    '1.属于国家秘密', '0000000', '2.其他…': the digit before '.' numbers the next label)."""
+    out: list[tuple[str, Loc]] = []
+    for text, loc in paragraphs:
+        for chunk in text.split():
+            pieces = [p for p in _PIECES.split(chunk) if p]
+            k = 0
+            while k < len(pieces):
+                piece = pieces[k]
+                nxt = pieces[k + 1] if k + 1 < len(pieces) else ""
+                if piece[0].isdigit() and "." not in piece and _LIST_NUMBER.match(nxt):
+                    number, rest = piece[:-1], piece[-1] + nxt
+                    if number:
+                        out.append((number, loc))
+                    out.append((rest, loc))
+                    k += 2
+                    continue
+                out.append((piece, loc))
+                k += 1
+    return out
+
+
+def _groups(columns: list[str]) -> list[tuple[int, int]]:
+    """(first, total) column indexes: a 总计 column sums the columns since the previous 总计."""
+    out, start = [], 0
+    for i, col in enumerate(columns):
+        if col.rsplit("/", 1)[-1] == "总计":
+            if i > start:
+                out.append((start, i))
+            start = i + 1
+    return out
+
+
+def split_digits(tokens: list[str], columns: list[str]) -> list[str] | None:
+    """The one reading of run-together integer tokens as len(columns) values, or None (none or several)."""
+    n = len(columns)
+    if not tokens or not all(t.isdigit() for t in tokens) or sum(len(t) for t in tokens) < n:
+        return None
+    groups = _groups(columns)
+    found: list[list[str]] = []
+    budget = [MAX_SPLIT_NODES]
+
+    def consistent(values: list[str]) -> bool:
+        for first, total in groups:
+            if total < len(values) and sum(int(v) for v in values[first:total]) != int(values[total]):
+                return False
+        return True
+
+    def walk(ti: int, pos: int, values: list[str]) -> None:
+        if len(found) > 1 or budget[0] <= 0:
+            return
+        budget[0] -= 1
+        if ti == len(tokens):
+            if len(values) == n:
+                found.append(list(values))
+            return
+        token = tokens[ti]
+        left = sum(len(t) for t in tokens[ti + 1:])
+        for end in range(pos + 1, len(token) + 1):
+            piece = token[pos:end]
+            if len(piece) > 1 and piece[0] == "0":
+                break
+            values.append(piece)
+            remaining = n - len(values)
+            rest_chars = len(token) - end + left
+            if consistent(values) and remaining <= rest_chars and (remaining > 0 or rest_chars == 0):
+                if end == len(token):
+                    walk(ti + 1, 0, values)
+                elif remaining > 0:
+                    walk(ti, end, values)
+            values.pop()
+
+    walk(0, 0, [])
+    return found[0] if len(found) == 1 and budget[0] > 0 else None
