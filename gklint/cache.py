@@ -35,6 +35,19 @@ def ruleset_fingerprint(ref: str | None) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """gklint's own modules (name, size, mtime): an edited checkout never reuses findings of older code."""
+    root = os.path.dirname(os.path.abspath(__file__))
+    stamps = []
+    for folder, _dirs, names in os.walk(root):
+        for name in sorted(names):
+            if name.endswith(".py"):
+                st = os.stat(os.path.join(folder, name))
+                stamps.append(f"{os.path.relpath(os.path.join(folder, name), root)}:{st.st_size}:{st.st_mtime_ns}")
+    return hashlib.sha256("\n".join(sorted(stamps)).encode()).hexdigest()
+
+
 def key(path: str, ruleset: str | None, agency_kind: str) -> str | None:
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):
@@ -44,7 +57,7 @@ def key(path: str, ruleset: str | None, agency_kind: str) -> str | None:
                 hashlib.sha256(fh.read())
     except OSError:
         return None  # unreadable now: let the checker report it
-    parts = (digest.hexdigest(), ruleset_fingerprint(ruleset), agency_kind, __version__)
+    parts = (digest.hexdigest(), ruleset_fingerprint(ruleset), agency_kind, __version__, code_fingerprint())
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
@@ -57,7 +70,7 @@ def get(k: str, path: str) -> FileResult | None:
         with open(_entry(k), encoding="utf-8") as fh:
             d = json.load(fh)
         return FileResult(path, d["template"], d.get("ruleset_path"), d["report_year"],
-                          [Finding.from_dict(f) for f in d["findings"]], d["unreadable"])
+                          [Finding.from_dict(f) for f in d["findings"]], d["unreadable"], skipped=d["skipped"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -65,7 +78,8 @@ def get(k: str, path: str) -> FileResult | None:
 def put(k: str, result: FileResult) -> None:
     entry = _entry(k)
     data = {"template": result.template, "ruleset_path": result.ruleset_path, "report_year": result.report_year,
-            "unreadable": result.unreadable, "findings": [f.to_dict() for f in result.findings]}
+            "unreadable": result.unreadable, "skipped": result.skipped,
+            "findings": [f.to_dict() for f in result.findings]}
     try:
         _prepare(os.path.dirname(entry))
         tmp = f"{entry}.{os.getpid()}.tmp"

@@ -125,7 +125,8 @@ def _check(args) -> int:
         resolver = Resolver(overrides, args.config)
         if args.show_settings:
             return _show_settings(args, resolver)
-        files, missing = discover(args.paths, resolver, SUFFIXES)
+        found = discover(args.paths, resolver, SUFFIXES)
+        files, missing = found.files, found.missing
         settings = [resolver.for_path(f) for f in files]
         base = resolver.for_path(".")
     except ConfigError as exc:
@@ -140,6 +141,8 @@ def _check(args) -> int:
         return _error(f"规则集错误：{exc}")
     for path in missing:
         _error(f"{path}: 文件或目录不存在")
+    for path in found.empty:
+        _error(f"警告：{path} 中没有可检查的文件（.docx、.txt、.md、.html、.pdf）")
 
     jobs = args.jobs or default_jobs(len(files))
     show_progress = (not args.quiet and len(files) >= PROGRESS_FROM and sys.stderr.isatty()
@@ -151,7 +154,7 @@ def _check(args) -> int:
     elapsed = time.perf_counter() - start
 
     fmt = args.format or base.output_format
-    _emit(args, fmt, results, elapsed)
+    _emit(args, fmt, results, elapsed, found.unsupported)
 
     if missing or any(r.unreadable for r in results):
         return EXIT_ERROR
@@ -181,10 +184,10 @@ def _rules_for(results) -> dict:
     return catalog([load(ref) for ref in refs])
 
 
-def _emit(args, fmt, results, elapsed) -> None:
+def _emit(args, fmt, results, elapsed, unsupported=()) -> None:
     from gklint.output import full, machine
 
-    summary_line = full.summary(results, elapsed)
+    summary_line = full.summary(results, elapsed, unsupported)
     if args.statistics:
         rows = machine.statistics(results, _rules_for(results))
         if fmt == "json":
@@ -196,7 +199,8 @@ def _emit(args, fmt, results, elapsed) -> None:
     elif fmt == "concise":
         text = machine.concise(results)
     elif fmt == "json":
-        text = machine.to_json(results, {**full.totals(results), "seconds": round(elapsed, 3)})
+        text = machine.to_json(results, {**full.totals(results), "not_checked": list(unsupported),
+                                         "seconds": round(elapsed, 3)})
     elif fmt == "sarif":
         text = machine.sarif(results, _rules_for(results))
     elif fmt == "github":

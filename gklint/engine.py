@@ -20,10 +20,11 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
     unreadable: bool = False
     report: object = None
+    skipped: bool = False  # no sign of being an annual report (a README, notes): not checked, counted
 
     def to_dict(self) -> dict:
         return {"path": self.path, "template": self.template, "report_year": self.report_year,
-                "findings": [f.to_dict() for f in self.findings]}
+                "skipped": self.skipped, "findings": [f.to_dict() for f in self.findings]}
 
 
 def choose_ruleset(report, ref: str | None) -> RuleSet:
@@ -70,4 +71,13 @@ def check_file(path: str, ruleset: str | None = None, agency_kind: str = "auto")
         return result
     rs, report, result.findings = check_document(doc, ruleset, agency_kind)
     result.template, result.ruleset_path, result.report_year, result.report = rs.name, rs.path, report.year, report
+    if not looks_like_report(report):
+        result.skipped, result.findings, result.template = True, [], None
     return result
+
+
+def looks_like_report(report) -> bool:
+    """Any sign of an annual report: a report title, two section headings, a statistics table. A file with
+    none (a README, meeting notes) is skipped and counted, never a finding; GK002 is for files that look
+    like a report but cannot be understood."""
+    return bool(report.title or len(report.sections) >= 2 or report.tables)

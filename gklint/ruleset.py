@@ -266,9 +266,17 @@ def load(ref: str) -> RuleSet:
     return rs
 
 
+NATIONAL = ("pre2019", "gb2019", "gb2021")
+
+
 def for_year(year: int | None) -> RuleSet:
-    """The national rule set for a report year: gb2019 up to 2020, gb2021 from 2021."""
-    return load("gb2019" if year is not None and year <= 2020 else "gb2021")
+    """The national rule set whose `years` hold the report year (gb2021, the current one, when unknown)."""
+    if year is not None:
+        for name in NATIONAL:
+            rs = load(name)
+            if rs.years and rs.years[0] <= year <= rs.years[1]:
+                return rs
+    return load("gb2021")
 
 
 def layouts() -> list[RuleSet]:

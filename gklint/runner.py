@@ -19,25 +19,65 @@ class Job:
     agency_kind: str
 
 
-def discover(paths: list[str], resolver: Resolver, suffixes: tuple[str, ...]) -> tuple[list[str], list[str]]:
-    """Files to check (directories searched recursively, excludes applied) and paths that do not exist."""
-    files, missing, seen = [], [], set()
+@dataclass
+class Discovered:
+    files: list[str]  # to check
+    missing: list[str]  # paths that do not exist
+    unsupported: list[str]  # .doc / .wps found in directories: listed, not checked
+    empty: list[str]  # directories that hold no file to check
+
+
+LEGACY_SUFFIXES = (".doc", ".wps")
+
+
+def discover(paths: list[str], resolver: Resolver, suffixes: tuple[str, ...]) -> Discovered:
+    """Files to check (directories searched recursively, .gitignore and excludes applied)."""
+    found = Discovered([], [], [], [])
+    seen: set[str] = set()
     for path in paths:
         if os.path.isdir(path):
-            for root, dirs, names in os.walk(path):  # symlinked directories are not followed: no loops
-                settings = resolver.for_path(root)
-                dirs[:] = sorted(d for d in dirs if not d.startswith(".")
-                                 and not settings.excluded(os.path.join(root, d)))
-                for n in sorted(names):
-                    full = os.path.normpath(os.path.join(root, n))
-                    if n.lower().endswith(suffixes) and not settings.excluded(full) and _new(full, seen):
-                        files.append(full)
+            before = len(found.files)
+            for full in _walk(path, resolver):
+                name = full.lower()
+                if name.endswith(suffixes) and _new(full, seen):
+                    found.files.append(full)
+                elif name.endswith(LEGACY_SUFFIXES):
+                    found.unsupported.append(full)
+            if len(found.files) == before:
+                found.empty.append(path)
         elif os.path.exists(path) or os.path.islink(path):
             if not resolver.for_path(path).excluded(path) and _new(path, seen):
-                files.append(path)
+                found.files.append(path)
         else:
-            missing.append(path)
-    return files, missing
+            found.missing.append(path)
+    return found
+
+
+def _walk(top: str, resolver: Resolver):
+    """Every file below `top` in order, hidden and excluded directories left out; in a git work tree only
+    the files git does not ignore (as ruff does with .gitignore)."""
+    tracked = _git_files(top)
+    for root, dirs, names in os.walk(top):  # symlinked directories are not followed: no loops
+        settings = resolver.for_path(root)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not settings.excluded(os.path.join(root, d)))
+        for n in sorted(names):
+            full = os.path.normpath(os.path.join(root, n))
+            if settings.excluded(full):
+                continue
+            if tracked is None or os.path.realpath(full) in tracked:
+                yield full
+
+
+def _git_files(top: str) -> set[str] | None:
+    """Real paths of the files git would not ignore below `top`; None outside a work tree or without git."""
+    import subprocess
+
+    try:
+        out = subprocess.run(["git", "-C", top, "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                             capture_output=True, timeout=30, check=True).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return {os.path.realpath(os.path.join(top, p)) for p in out.decode("utf-8", "surrogateescape").split("\0") if p}
 
 
 def _new(path: str, seen: set) -> bool:

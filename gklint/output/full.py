@@ -113,22 +113,28 @@ def _safe(text: str) -> str:
 def totals(results) -> dict:
     """Files, files with findings, unreadable files and findings per severity (summary line, JSON summary)."""
     out = {"files": len(results), "files_with_findings": sum(1 for r in results if r.findings),
-           "unreadable": sum(1 for r in results if r.unreadable), "error": 0, "warning": 0, "info": 0}
+           "unreadable": sum(1 for r in results if r.unreadable),
+           "skipped": sum(1 for r in results if r.skipped), "error": 0, "warning": 0, "info": 0}
     for r in results:
         for f in r.findings:
             out[f.severity] += 1
     return out
 
 
-def summary(results, elapsed: float | None) -> str:
+def summary(results, elapsed: float | None, unsupported=()) -> str:
     t = totals(results)
-    text = f"检查了 {t['files']} 个文件"
+    text = f"检查了 {t['files'] - t['skipped']} 个文件"
     if results:
         unreadable = f"，{t['unreadable']} 个无法读取" if t["unreadable"] else ""
         text += f"（{t['files_with_findings']} 个有问题{unreadable}）"
     text += "：" + "，".join(f"{t[s]} 个{SEVERITY_NAME[s]}" for s in ("error", "warning", "info"))
     if elapsed is not None:
         text += f"，用时 {elapsed:.2f} 秒"
+    if t["skipped"]:
+        text += f"；跳过 {t['skipped']} 个非年报文件（没有年度报告的标题、部分标题或统计表）"
+    if unsupported:
+        shown = "、".join(clean(p) for p in list(unsupported)[:3]) + (" 等" if len(unsupported) > 3 else "")
+        text += f"；未检查 {len(unsupported)} 个旧版 .doc/.wps 文件（{shown}），请另存为 .docx"
     return text + "。"
 
 

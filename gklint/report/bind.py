@@ -127,6 +127,8 @@ def find_sections(doc: Document, specs: list[SectionSpec]) -> list[Section]:
         if not isinstance(block, Paragraph) or len(block.text) > HEADING_MAX or _SUBHEAD.match(block.text):
             continue
         number, rest = heading_number(block.text)
+        if any(ch in rest.rstrip("。") for ch in "，,；;。"):  # a sentence or a line of one, not a heading
+            continue
         for spec in specs:
             if _heading_match(rest, spec):
                 prio, by = (0 if number == spec.key else 1), "title"
@@ -175,6 +177,14 @@ def _drop_signature(last: Section) -> None:
 
 # --- title, year, dates ---
 
+def _looks_like_title(text: str) -> bool:
+    """A title names a (year's) report and is not a sentence ("根据《条例》…编制本报告。" is not)."""
+    t = text.strip()
+    if len(t) > 60 or t.endswith(("。", "；", "，")) or re.match(r"^(根据|按照|依据|本报告|本年度报告)", t):
+        return False
+    return bool("报告" in t and _YEAR.search(t) or re.search(r"年度?报告$", t))
+
+
 def _title(report: Report) -> None:
     doc = report.document
     first_heading = min((s.loc for s in report.sections), key=lambda l: (l.line or 0, l.para or 0), default=None)
@@ -188,20 +198,26 @@ def _title(report: Report) -> None:
         if len(pars) >= 8:
             break
     for k, p in enumerate(pars):
-        if "报告" in p.text and _YEAR.search(p.text) or re.search(r"年度?报告$", p.text.strip()):
-            title, loc = p.text.strip(), p.loc
-            if k > 0 and re.match(r"^\s*(\d{4}|[〇零一二三四五六七八九]{4})\s*年", title):
-                prev = pars[k - 1].text.strip()
-                if len(prev) <= 30 and not prev.endswith("。"):
-                    title, loc = prev + title, pars[k - 1].loc
+        if _looks_like_title(p.text):
+            title, loc = re.sub(r"^标题\s*[:：]\s*", "", p.text.strip()), p.loc
+            prev = pars[k - 1].text.strip() if k > 0 else ""
+            # a title wrapped over two lines: "2024 年上海市科委政府信息公开工作" + "年度报告"
+            wrapped = re.match(r"^\s*(\d{4}|[〇零一二三四五六七八九]{4})\s*年", title) or len(title) <= 8
+            if wrapped and prev and len(prev) <= 40 and not prev.endswith(("。", "；", "：", ":")):
+                title, loc = prev + title, pars[k - 1].loc
             report.title, report.title_loc = title, loc
             break
+    if not report.title and doc.properties.get("title"):  # a web page's headline or <title>
+        report.title = doc.properties["title"]
     text = unicodedata.normalize("NFKC", report.title)
     m = _YEAR.search(text)
     if m:
         year = make_date(m.group(1), "1", "1")
         report.year = year.year if year else None
-        report.agency = re.sub(r"\s+", "", text[: m.start()])
+        agency = text[: m.start()]
+        if not agency.strip():  # the year first: "2019年上海市人民政府办公厅政府信息公开工作年度报告"
+            agency = re.split(r"政府信息公开|信息公开|政务公开", text[m.end():])[0]
+        report.agency = re.sub(r"\s+|^度", "", agency)
 
 
 def _publication(report: Report) -> None:

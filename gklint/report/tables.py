@@ -258,7 +258,7 @@ def unreadable_reason(bt: BoundTable) -> str | None:
         return f"表头中找不到 {len(bt.missing_columns)} 列（{shown}{more}）"
     if not bt.exact and len(bt.missing_rows) * 2 >= n_rows and n_rows > 1:  # a Word table lost rows: GK202
         return f"找不到 {len(bt.missing_rows)}/{n_rows} 行的行标签"
-    if bt.rows and all(r.incomplete for r in bt.rows.values()):
+    if len(bt.rows) > 1 and all(r.incomplete for r in bt.rows.values()):
         return "没有一行的数值个数与列数相符"
     return None
 

@@ -8,7 +8,7 @@ import re
 from gklint.document import Table
 from gklint.findings import location
 
-PARAMS = ("sections", "allow_none", "section", "pattern", "message", "expected")
+PARAMS = ("sections", "allow_none", "section", "pattern", "message", "expected", "elsewhere")
 _NONE = re.compile(r"^[\s。.]*(无|暂无|没有|无其他需要报告的事项)[\s。.]*$")
 
 
@@ -35,7 +35,10 @@ def check(report, rule, ctx):
         s = report.section(key) if key else None
         if key and s is None:
             return  # the missing section is GK101's finding
-        text = s.text if s else "\n".join(p.text for p in report.document.paragraphs)
+        everything = "\n".join(p.text for p in report.document.paragraphs)
+        text = s.text if s else everything
+        if rule.params.get("elsewhere") and re.search(rule.params["pattern"], everything):
+            return  # said in a part of its own or in another section: reported, if not where the template puts it
         if not re.search(rule.params["pattern"], text):
             where = f"第{key}部分" if key else "报告中"
             yield rule.finding(rule.params.get("message", f"{where}缺少规定的内容（{rule.summary}）"),

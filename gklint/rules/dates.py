@@ -8,17 +8,36 @@ import re
 
 from gklint.findings import location
 
-PARAMS = ("check", "department_deadline", "government_deadline", "sections")
-_GOVERNMENT = re.compile(r"(人民政府|政府办公厅|政府办公室|政府)$")
+PARAMS = ("check", "department_deadline", "government_deadline", "sections", "basis")
+_GOVERNMENT = re.compile(r"(人民政府|政府)$")
+# a region's own report (a county, a district, a development zone: 平潭综合实验区, 某某新区管委会)
+_REGION = re.compile(r"(省|市|区|县|州|旗|盟|实验区|开发区|新区|管委会|管理委员会)$")
+_DEPARTMENT = re.compile(r"(局|委员会|委|办公厅|办公室|办|厅|中心|院|所|站|队|处|署|馆|会|社|司|部|公司|集团|学校|大学)$")
+
+
+def agency_kind(agency: str) -> str | None:
+    """'government' (本级政府 report: 3月31日), 'department' (1月31日), None when the name does not say."""
+    name = re.sub(r"[（(][^）)]*[）)]$", "", agency or "")
+    if _GOVERNMENT.search(name):
+        return "government"
+    if _DEPARTMENT.search(name):
+        return "department"
+    if _REGION.search(name):
+        return "government"
+    return None
 
 
 def _deadline(report, rule, ctx) -> tuple[dt.date, str]:
     kind = ctx.agency_kind
-    if kind == "auto":
-        kind = "government" if _GOVERNMENT.search(report.agency or "") else "department"
+    if kind == "auto":  # an agency whose kind the name does not tell gets the later deadline: no false alarm
+        kind = agency_kind(report.agency) or "government"
     month, day = rule.params.get(f"{kind}_deadline", [1, 31] if kind == "department" else [3, 31])
     label = "县级以上人民政府部门" if kind == "department" else "本级政府"
     return dt.date(report.year + 1, month, day), label
+
+
+def _said(pub) -> str:
+    return pub.source if pub.source.endswith("日期") else f"{pub.source}日期"
 
 
 def check(report, rule, ctx):
@@ -33,14 +52,15 @@ def check(report, rule, ctx):
     if y is None:
         return
     if what == "before_year_end" and pub is not None and pub.date <= dt.date(y, 12, 31):
-        yield rule.finding(f"{pub.source}日期 {pub.date:%Y年%-m月%-d日} 早于{y}年度结束，"
+        yield rule.finding(f"{_said(pub)} {pub.date:%Y年%-m月%-d日} 早于{y}年度结束，"
                            f"{y}年度报告应在{y + 1}年发布（是否沿用了上一年的日期？）", location(pub.loc),
                            expected=f"{y + 1}年1月1日之后", found=pub.text)
     elif what == "after_deadline" and pub is not None and pub.date > dt.date(y, 12, 31):
         deadline, label = _deadline(report, rule, ctx)
         if pub.date > deadline:
-            yield rule.finding(f"{pub.source}日期 {pub.date:%Y年%-m月%-d日} 晚于{label}年度报告的发布期限 "
-                               f"{deadline:%Y年%-m月%-d日}（《条例》第四十九条）", location(pub.loc),
+            basis = rule.params.get("basis", "《条例》第四十九条")
+            yield rule.finding(f"{_said(pub)} {pub.date:%Y年%-m月%-d日} 晚于{label}年度报告的发布期限 "
+                               f"{deadline:%Y年%-m月%-d日}（{basis}）", location(pub.loc),
                                expected=f"不晚于{deadline:%Y年%-m月%-d日}", found=pub.text)
     elif what == "period" and report.period is not None:
         p = report.period

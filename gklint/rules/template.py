@@ -13,9 +13,15 @@ _NAMES = {"gb2019": "2019 版格式（国办公开办函〔2019〕60号）", "gb
 def check(report, rule, ctx):
     what = rule.params.get("check")
     if what == "recognisable":
-        if not report.sections and not report.tables and not report.title:
-            yield rule.finding("不像一份政府信息公开工作年度报告：没有找到标题、六个部分的标题或三张统计表",
-                               location(), expected="年度报告", found="（无法识别）")
+        # a file with no sign of a report at all is skipped by the engine, not reported
+        if report.title and not report.sections and not report.tables and not report.unread:
+            yield rule.finding(f"标题“{report.title}”像一份年度报告，但没有找到六个部分的标题或统计表，无法检查",
+                               location(report.title_loc), expected="六个部分和三张统计表", found="（无法识别）")
+    elif what == "pre2019":
+        if report.year is not None and report.year < 2019:
+            yield rule.finding(f"{report.year}年度报告早于国家统一格式（2019年度起施行），不检查六个部分、统计表和勾稽关系，"
+                               "只检查日期和占位内容", location(report.title_loc), expected="2019年度及以后的报告",
+                               found=f"{report.year}年度")
     elif what == "layout":
         # the layout the year calls for, whatever rule set was chosen (a province's extends one of them)
         wanted = None if report.year is None else "gb2019" if report.year <= 2020 else "gb2021"
