@@ -55,6 +55,7 @@ def set_tables(report: Report, bound: dict) -> None:
 
 HEAD_WINDOW = 30  # a heading run into its paragraph ends within this many characters ("四、…情况行政复议…")
 _HEAD_END = re.compile(r"情况|事项")
+_BODY_YEAR = re.compile(r"(?<![\d，。；])(?=\d{4}\s*年)")  # a heading followed at once by "2024年，…"
 
 
 def _norm_prefix_len(raw: str, target: str) -> int | None:
@@ -80,7 +81,7 @@ def _heading_end(text: str, specs: list[SectionSpec]) -> int | None:
             n = _norm_prefix_len(rest, norm(title))
             if n is not None:
                 return offset + n
-    m = _HEAD_END.search(rest[:HEAD_WINDOW])
+    m = _HEAD_END.search(rest[:HEAD_WINDOW]) or _BODY_YEAR.search(rest[:HEAD_WINDOW])
     if m and any(_has_keywords(rest[:m.end()], spec) for spec in specs):
         return offset + m.end()
     return None

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from gklint.findings import SEVERITIES, Finding, excerpt
 from gklint.ruleset import RuleSet, RuleSetError
 
-KINDS = ("sections", "content", "tables", "cells", "identity", "dates", "text_table", "patterns", "template")
+KINDS = ("sections", "content", "tables", "cells", "identity", "dates", "text_table", "text_sums", "patterns",
+         "template")
 _COMMON_KEYS = {"kind", "name", "severity", "summary", "doc", "example", "fix", "enabled"}
 
 

@@ -14,26 +14,65 @@ def _where(bt, row, col, cell):
 def check(report, rule, ctx):
     what = rule.params.get("check", "blank")
     for bt in report.tables.values():
+        if what == "blank":
+            yield from _blank(bt, rule)
+            continue
         for row in bt.rows.values():
             spec = bt.spec.row(row.key) if bt.spec and row.key in {r.key for r in bt.spec.rows} else None
             for col, cell in row.cells.items():
                 v = cell.value
                 name = f"“{bt.title}”表“{row.label or row.key}”行「{col}」列"
-                if what == "blank" and v.kind in ("blank", "placeholder"):
-                    shown = "空白" if v.kind == "blank" else f"“{v.raw}”"
-                    yield rule.finding(f"{name}为{shown}，应填写数字（没有发生的填 0）",
-                                       _where(bt, row, col, cell), expected="数字（无则填 0）", found=v.show())
-                elif what == "invalid":
-                    problem = None
-                    if v.kind == "text":
-                        problem = "不是数字"
-                    elif v.kind == "number":
-                        signed = spec is not None and col in spec.signed
-                        decimal = spec is not None and (col in spec.decimal or spec.unit is not None)
-                        if v.number < 0 and not signed:
-                            problem = "是负数"
-                        elif v.number != v.number.to_integral_value() and not decimal:
-                            problem = "不是整数（件数应为整数）"
-                    if problem:
-                        yield rule.finding(f"{name}的值“{v.raw}”{problem}", _where(bt, row, col, cell),
-                                           expected="非负整数", found=v.raw)
+                problem = None
+                if v.kind == "text":
+                    problem = "不是数字"
+                elif v.kind == "number":
+                    signed = spec is not None and col in spec.signed
+                    decimal = spec is not None and (col in spec.decimal or spec.unit is not None)
+                    if v.number < 0 and not signed:
+                        problem = "是负数"
+                    elif v.number != v.number.to_integral_value() and not decimal:
+                        problem = "不是整数（件数应为整数）"
+                if problem:
+                    yield rule.finding(f"{name}的值“{v.raw}”{problem}", _where(bt, row, col, cell),
+                                       expected="非负整数", found=v.raw)
+
+
+def _blank(bt, rule):
+    """Blank cells, one finding per region: a whole column, then a whole row, then the rest of each row
+    (a table with five empty applicant columns is five findings, not 120)."""
+    blank = {(r.key, c) for r in bt.rows.values() for c, cell in r.cells.items()
+             if cell.value.kind in ("blank", "placeholder")}
+    if not blank:
+        return
+    rows = [r for r in bt.rows.values() if r.cells]
+    columns = list(dict.fromkeys(c for r in rows for c in r.cells))
+    groups: list[tuple[str, list[tuple]]] = []
+    for col in columns:
+        having = [r for r in rows if col in r.cells]
+        if len(having) > 1 and all((r.key, col) in blank for r in having):
+            groups.append((f"「{col}」列全部 {len(having)} 个单元格", [(r, col) for r in having]))
+            blank -= {(r.key, col) for r in having}
+    for r in rows:
+        cells = [(r, c) for c in r.cells if (r.key, c) in blank]
+        if not cells:
+            continue
+        if len(cells) == len(r.cells) and len(cells) > 1:
+            groups.append((f"“{r.label or r.key}”行全部 {len(cells)} 个单元格", cells))
+        elif len(cells) == 1:
+            groups.append((f"“{r.label or r.key}”行「{cells[0][1]}」列", cells))
+        else:
+            names = "、".join(f"「{c}」" for _, c in cells)
+            groups.append((f"“{r.label or r.key}”行{names}列", cells))
+    for what, cells in groups:
+        r, c = cells[0]
+        cell = r.cells[c]
+        v = cell.value
+        shown = "空白" if v.kind == "blank" else f"“{v.raw}”"
+        loc = _where(bt, r, c, cell)
+        if len(cells) > 1:
+            loc["cells"] = [{"row": x.key, "row_label": x.label, "column": col, "value": x.cells[col].value.raw,
+                             "grid_row": x.cells[col].loc.row, "grid_col": x.cells[col].loc.col,
+                             "line": x.cells[col].loc.line} for x, col in cells]
+            shown = "空白或占位符"
+        yield rule.finding(f"“{bt.title}”表{what}为{shown}，应填写数字（没有发生的填 0）", loc,
+                           expected="数字（无则填 0）", found=v.show() if len(cells) == 1 else f"{len(cells)} 个空白")

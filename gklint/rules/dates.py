@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from gklint.document import Paragraph
 from gklint.findings import location
 
 PARAMS = ("check", "department_deadline", "government_deadline", "sections", "basis")
@@ -74,7 +75,10 @@ def check(report, rule, ctx):
         yield from _year_in_text(report, rule, y)
 
 
-_ACTIVITY = "主动公开|收到|受理|办结|办理|答复|新收|公开政府信息|发布信息"
+_ACTIVITY = "主动公开|收到|受理|办结|办理|答复|新收|公开政府信息|发布信息|制作|获取"
+# the report naming its own year wrongly: "编制完成2024年度报告" in a 2023 report
+_OWN_REPORT = re.compile(r"(?:编制|编写|形成|完成|发布|本)[^。；\d]{0,8}?(?P<year>\d{4})\s*年度?"
+                         r"(?:政府信息公开(?:工作)?)?(?:年度)?报告")
 
 
 def _year_in_text(report, rule, y):
@@ -82,6 +86,12 @@ def _year_in_text(report, rule, y):
     wrong = {str(y - 1), str(y + 1)}
     rx = re.compile(rf"(?:本机关|本单位|我单位|本局|我局|本委|我委|本办|我办|本厅|我厅|本中心|我中心|全年|本年度?)?"
                     rf"\s*(?P<year>\d{{4}})\s*年度?[^。；\d]{{0,12}}?(?:{_ACTIVITY})")
+    for key, p in _preamble(report):
+        for m in _OWN_REPORT.finditer(p.text):
+            if m.group("year") in wrong:
+                yield rule.finding(f"写的是“{m.group(0).strip()}”，与报告年度 {y} 年不符（是否沿用了其他年度的报告？）",
+                                   location(p.loc), expected=f"{y}年度", found=f"{m.group('year')}年度",
+                                   text=p.text, span=m.span("year"))
     for key in rule.params.get("sections", ["一"]):
         s = report.section(key)
         if s is None:
@@ -94,3 +104,12 @@ def _year_in_text(report, rule, y):
                                        "（是否沿用了其他年度的报告？）", location(p.loc, section=key),
                                        expected=f"{y}年", found=f"{m.group('year')}年", text=p.text,
                                        span=m.span("year"))
+
+
+def _preamble(report):
+    """The paragraphs before the first section heading (the title excluded), with None as their section."""
+    doc = report.document
+    first = min((s.block_range[0] - 1 for s in report.sections), default=len(doc.blocks))
+    for block in doc.blocks[:first]:
+        if isinstance(block, Paragraph) and block.loc != report.title_loc:
+            yield None, block

@@ -60,6 +60,9 @@ def check(report, rule, ctx):
                 if "contradicts" in claim:
                     yield from _contradiction(report, rule, claim, key, p, m)
                     continue
+                clause = p.text[max(p.text.rfind(ch, 0, m.start()) for ch in "，,；;。") + 1:m.start()]
+                if clause.lstrip().startswith("其中"):
+                    continue  # "办结2件，其中公开答复1件": a part of the total, not the total
                 sentence = _sentence(p.text, m.start(), m.end())
                 if claim.get("context") and claim["context"] not in sentence:
                     continue  # "答复网民咨询20件" is not about disclosure applications
