@@ -19,6 +19,7 @@ class Loc:
     table: int | None = None
     row: int | None = None
     col: int | None = None
+    page: int | None = None  # PDF page (1-based)
 
     def __str__(self) -> str:
         parts = []
@@ -87,8 +88,8 @@ def number_tables(blocks: list[Paragraph | Table]) -> list[Paragraph | Table]:
     for block in blocks:
         if isinstance(block, Table):
             k += 1
-            block.loc = Loc(line=block.loc.line, para=block.loc.para, table=k)
+            block.loc = Loc(line=block.loc.line, para=block.loc.para, table=k, page=block.loc.page)
             for r, row in enumerate(block.rows, 1):
                 for c, cell in enumerate(row, 1):
-                    cell.loc = Loc(line=cell.loc.line, para=cell.loc.para, table=k, row=r, col=c)
+                    cell.loc = Loc(line=cell.loc.line, para=cell.loc.para, table=k, row=r, col=c, page=cell.loc.page)
     return blocks

@@ -70,6 +70,8 @@ def location(loc=None, **labels) -> dict:
             out["grid_row"] = loc.row
         if loc.col is not None:
             out["grid_col"] = loc.col
+        if loc.page is not None:
+            out["page"] = loc.page
     return out
 
 
@@ -90,4 +92,6 @@ def describe(loc: dict) -> str:
         parts.append(f"第{loc['line']}行")
     elif loc.get("para"):
         parts.append(f"第{loc['para']}段")
+    if loc.get("page"):
+        parts.insert(0, f"第{loc['page']}页")
     return " ".join(parts)

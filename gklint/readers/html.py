@@ -57,13 +57,34 @@ def read_html(path: str) -> Document:
     _drop_chrome(root)
     body = _main_content(root)
     doc = Document(path=path, reader="html (lxml)", encoding=encoding)
-    title = root.findtext(".//title")
-    if title:
-        doc.properties["title"] = " ".join(title.split())
+    doc.properties.update(_page_meta(root))
     doc.blocks = number_tables(list(_blocks(body)))
     if not doc.blocks:
         raise ReadError("网页中没有正文文字")
     return doc
+
+
+_TITLE_META = ("ArticleTitle", "og:title", "title", "Title")
+_DATE_META = ("PubDate", "pubdate", "publishdate", "article:published_time", "firstpublishedtime")
+
+
+def _page_meta(root) -> dict:
+    """The page's own title and date: the CMS meta tags Chinese government sites write (ArticleTitle,
+    PubDate), else <title> without the site name after '_' / '|' / ' - '."""
+    meta = {}
+    for el in root.iter("meta"):
+        name = el.get("name") or el.get("property") or ""
+        content = " ".join((el.get("content") or "").split())
+        if content and name in _TITLE_META and "title" not in meta:
+            meta["title"] = content
+        elif content and name in _DATE_META and "published" not in meta:
+            meta["published"] = content
+    title = " ".join((root.findtext(".//title") or "").split())
+    if title and "title" not in meta:
+        # "…年度报告-沭阳县发改局", "…年度报告 - 某某网", "…年度报告_某某政府": the site's name after the title
+        parts = [t.strip() for t in re.split(r"\s*[_|｜]\s*|\s*[-–—]\s*(?=[^-–—]{1,20}$)", title) if t.strip()]
+        meta["title"] = next((t for t in parts if "报告" in t), parts[0] if parts else title)
+    return meta
 
 
 def _drop_chrome(root) -> None:

@@ -42,13 +42,13 @@ def read_pdf(path: str) -> Document:
     repeated = _repeated_margins(pages)
     blocks: list = []
     lines: list[tuple[str, tuple[bool, int]]] = []
-    for items, _ in pages:
+    for page_no, (items, _) in enumerate(pages, 1):
         page_start = True
         for kind, value, in_margin, short in items:
             if kind == "line":
                 if in_margin and (_PAGE_NO.match(value) or value in repeated):
                     continue
-                lines.append((value, short))
+                lines.append((value, short, page_no))
                 page_start = False
                 continue
             blocks += _paragraphs(lines)
@@ -57,6 +57,7 @@ def read_pdf(path: str) -> Document:
             if page_start and isinstance(prev, Table) and _width(prev) == _width(value):
                 stitch(prev, value)  # the table goes on from the previous page
             else:
+                value.loc = Loc(page=page_no)
                 blocks.append(value)
             page_start = False
     blocks += _paragraphs(lines)
@@ -162,29 +163,31 @@ def _repeated_margins(pages) -> set[str]:
     return {text for text, n in counts.items() if n >= 2}
 
 
-def _paragraphs(lines: list[tuple[str, tuple[bool, int]]]) -> list[Paragraph]:
+def _paragraphs(lines: list[tuple[str, tuple[bool, int], int]]) -> list[Paragraph]:
     """Wrapped lines back into paragraphs: one ends at a short line, after 。；：, before a heading, or where
-    the font size changes (a title above body text)."""
-    out, current, ended, height = [], "", True, 0
-    for line, (short, h) in lines:
+    the font size changes (a title above body text). A paragraph is on the page it starts on."""
+    out, current, ended, height, page = [], "", True, 0, None
+    for line, (short, h), line_page in lines:
         resized = h != height and (not h or not height or abs(h - height) > 1)  # 0: framed text, size unknown
         if current and (ended or resized or _HEADING.match(line) or current[-1] in _ENDS):
-            out.append(current)
+            out.append((current, page))
             current = ""
+        if not current:
+            page = line_page
         current = _clean(current + line) if current else line
         ended, height = short, h
     if current:
-        out.append(current)
-    return [Paragraph(p, Loc()) for p in out]
+        out.append((current, page))
+    return [Paragraph(p, Loc(page=pg)) for p, pg in out]
 
 
 def _number(blocks):
     n = 0
     for b in blocks:
         n += 1
-        b.loc = Loc(para=n)
+        b.loc = Loc(para=n, page=b.loc.page)
         if isinstance(b, Table):
             for row in b.rows:
                 for c in row:
-                    c.loc = Loc(para=n)
+                    c.loc = Loc(para=n, page=b.loc.page)
     return blocks

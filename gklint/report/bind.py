@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from gklint.document import Document, Paragraph, Table
+from gklint.document import Document, Loc, Paragraph, Table
 from gklint.numbers import DATE_RE, ISO_DATE_RE, find_dates, make_date
 from gklint.report.labels import heading_number, norm
 from gklint.report.model import DateFound, Period, Report, Section
@@ -32,6 +32,8 @@ def bind(doc: Document, schemas: list[RuleSet] | None = None) -> Report:
     report.sections = find_sections(doc, schemas[-1].sections)
     _title(report)
     _publication(report)
+    if report.publication is None:
+        _page_date(report)
     _period(report)
     report.layout, report.layout_scores = detect_layout(doc, schemas)
     schema = next((s for s in schemas if s.layout == report.layout), schemas[-1])
@@ -208,7 +210,7 @@ def _title(report: Report) -> None:
                 title, loc = prev + title, pars[k - 1].loc
             report.title, report.title_loc = title, loc
             break
-    if not report.title and doc.properties.get("title"):  # a web page's headline or <title>
+    if not report.title and doc.reader.startswith("html") and doc.properties.get("title"):  # the page's headline
         report.title = doc.properties["title"]
     text = unicodedata.normalize("NFKC", report.title)
     m = _YEAR.search(text)
@@ -236,6 +238,14 @@ def _publication(report: Report) -> None:
             if dates:
                 report.publication = DateFound(dates[0][0], p.loc, "落款", p.text.strip())
                 return
+
+
+def _page_date(report: Report) -> None:
+    """A web page's own publication date (its PubDate meta tag) when the text carries none."""
+    stamp = report.document.properties.get("published", "")
+    dates = find_dates(stamp)
+    if dates:
+        report.publication = DateFound(dates[0][0], report.title_loc or Loc(), "网页发布日期", stamp)
 
 
 def _period(report: Report) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from gklint.findings import location
 
 PARAMS = ("check",)  # "blank" or "invalid"
+SCATTERED_ROWS = 3  # blank cells in more rows than this (outside whole blank columns) are reported together
 
 
 def _where(bt, row, col, cell):
@@ -47,15 +48,25 @@ def _blank(bt, rule):
     rows = [r for r in bt.rows.values() if r.cells]
     columns = list(dict.fromkeys(c for r in rows for c in r.cells))
     groups: list[tuple[str, list[tuple]]] = []
-    for col in columns:
+    run: list[str] = []  # whole blank columns side by side are one region
+    for col in columns + [None]:
         having = [r for r in rows if col in r.cells]
-        if len(having) > 1 and all((r.key, col) in blank for r in having):
-            groups.append((f"「{col}」列全部 {len(having)} 个单元格", [(r, col) for r in having]))
-            blank -= {(r.key, col) for r in having}
-    for r in rows:
-        cells = [(r, c) for c in r.cells if (r.key, c) in blank]
-        if not cells:
+        if col is not None and len(having) > 1 and all((r.key, col) in blank for r in having):
+            run.append(col)
             continue
+        if run:
+            cells = [(r, c) for c in run for r in rows if c in r.cells]
+            name = f"「{run[0]}」列" if len(run) == 1 else f"「{run[0]}」至「{run[-1]}」{len(run)} 列"
+            groups.append((f"{name}全部 {len(cells)} 个单元格", cells))
+            blank -= {(r.key, c) for r, c in cells}
+            run = []
+    scattered = [r for r in rows if any((r.key, c) in blank for c in r.cells)]
+    if len(scattered) > SCATTERED_ROWS:  # blanks all over the table: one habit (blank for 0), one finding
+        cells = [(r, c) for r in scattered for c in r.cells if (r.key, c) in blank]
+        groups.append((f"{'另有' if groups else '共有'} {len(scattered)} 行中的 {len(cells)} 个单元格", cells))
+        scattered = []
+    for r in scattered:
+        cells = [(r, c) for c in r.cells if (r.key, c) in blank]
         if len(cells) == len(r.cells) and len(cells) > 1:
             groups.append((f"“{r.label or r.key}”行全部 {len(cells)} 个单元格", cells))
         elif len(cells) == 1:

@@ -34,7 +34,7 @@ def check(report, rule, ctx):
             yield rule.finding(why, location(first.loc if first else None), expected=_NAMES[wanted],
                                found=_NAMES.get(report.layout, report.layout))
     elif what == "title":
-        pattern = rule.params.get("pattern", r"^.+\d{4}年度?政府信息公开工作年度报告$")
+        pattern = rule.params.get("pattern", r"^(?:.+\d{4}年度?|\d{4}年度?.+)政府信息公开工作年度报告$")
         title = re.sub(r"\s+", "", report.title)
         if report.title and not re.search(pattern, title):
             yield rule.finding(f"标题“{report.title}”不是标准形式“（机关名称）XXXX年政府信息公开工作年度报告”",

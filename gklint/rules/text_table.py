@@ -91,9 +91,21 @@ def _sentence(text: str, start: int, end: int) -> str:
     return text[left + 1: min(rights) if rights else len(text)]
 
 
+def _known(report, cells) -> tuple[Decimal, list]:
+    """The sum of the cells that hold numbers (blank ones left out) and those cells."""
+    total, used = Decimal(0), []
+    for cell in cells:
+        value, part = _value(report, [cell])
+        if value is not None:
+            total += value
+            used += part
+    return total, used
+
+
 def _contradiction(report, rule, claim, key, p, m):
-    value, used = _value(report, claim["cells"])
-    if value is None or value == 0:
+    # "均获维持" is contradicted by any 纠正/其他/尚未审结 case, whether or not other cells are blank
+    value, used = _known(report, claim["cells"])
+    if value == 0:
         return
     details = "，".join(f"{r.label or ''}{c}为 {x.value.raw}" for _, r, c, x in used if x.value.number)
     loc = location(p.loc, section=key)
