@@ -44,6 +44,7 @@ class BoundTable:
     extra_rows: list[BoundRow] = field(default_factory=list)
     source: str = "table"  # "table", "paragraphs" (one cell per paragraph) or "flat" (running text)
     spec: object = None  # the TableSpec (of the detected layout) it was bound with
+    header_note: str | None = None  # how the columns were known when the header was not recognised
 
 
 @dataclass

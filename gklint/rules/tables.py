@@ -25,6 +25,8 @@ def check(report, rule, ctx):
         if bt is None:
             continue
         if what == "rows":
+            if bt.header_note:
+                continue  # rows lost with the header in an extraction: said once by GK208, not an error per row
             for row_key in bt.missing_rows:
                 row = bt.spec.row(row_key)
                 label = row.label if row else row_key
@@ -64,6 +66,10 @@ def _readable(report, rule, key, spec):
                            found=reason)
         return
     bt = report.tables.get(key)
+    if bt is not None and bt.header_note:
+        lost = f"；另有 {len(bt.missing_rows)} 行找不到（可能在复制或转换时丢失），未检查" if bt.missing_rows else ""
+        yield rule.finding(f"“{spec.title}”表{bt.header_note}{lost}", location(bt.loc, table=key, table_title=spec.title),
+                           expected="国家格式的表头", found="表头无法识别")
     runs = [r for r in bt.rows.values() if r.unsplit] if bt else []
     if runs:
         shown = "、".join(f"“{r.label or r.key}”（{r.unsplit}）" for r in runs[:4])
