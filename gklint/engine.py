@@ -77,7 +77,8 @@ def check_file(path: str, ruleset: str | None = None, agency_kind: str = "auto")
 
 
 def looks_like_report(report) -> bool:
-    """Any sign of an annual report: a report title, two section headings, a statistics table. A file with
+    """Any sign of an annual report: a title naming a year's report, two section headings, a statistics table.
+    A file with
     none (a README, meeting notes) is skipped and counted, never a finding; GK002 is for files that look
     like a report but cannot be understood."""
-    return bool(report.title or len(report.sections) >= 2 or report.tables)
+    return bool((report.title and report.year) or len(report.sections) >= 2 or report.tables)

@@ -53,6 +53,11 @@ def test_hook_fails_on_a_defect_and_passes_once_fixed(tmp_path, env):
     shutil.copy(ROOT / "examples" / "report-2022-defects.docx", docs / "2022" / "某市某某局.docx")
     shutil.copy(ROOT / "examples" / "report-2022.docx", docs / "2022" / "某市另一局.docx")
     (docs / "notes.odt").write_bytes(b"not a report")  # not matched by the hook's files pattern
+    # a document repository's own files: matched by the pattern, but no report: skipped, never blocking
+    (docs / "README.md").write_text("# 各部门年度报告\n\n本仓库收集各部门的政府信息公开工作年度报告，按年度存放。\n\n"
+                                    "| 年度 | 份数 |\n|---|---|\n| 2022 | 2 |\n", encoding="utf-8")
+    (docs / "notes.txt").write_text("会议记录\n下周一前收齐各部门的年报初稿。\n", encoding="utf-8")
+    (docs / "requirements.txt").write_text("gklint\n", encoding="utf-8")
     git(docs, "add", "-A", env=env)
 
     failed = try_repo(project, docs, env)
@@ -60,9 +65,12 @@ def test_hook_fails_on_a_defect_and_passes_once_fixed(tmp_path, env):
     assert failed.returncode == 1, out
     assert "Failed" in out and "GK304" in out and "某市某某局.docx" in out and "→" in out
     assert "notes.odt" not in out
+    assert not any(name in line for line in out.splitlines() if "GK" in line
+                   for name in ("README.md", "notes.txt", "requirements.txt"))
+    assert "非年报文件" in out  # skipped and counted (pre-commit may split the files into batches)
 
     shutil.copy(ROOT / "examples" / "report-2022.docx", docs / "2022" / "某市某某局.docx")  # the fix
     git(docs, "add", "-A", env=env)
     passed = try_repo(project, docs, env)
     assert passed.returncode == 0, passed.stdout + passed.stderr
-    assert "Passed" in passed.stdout
+    assert "Passed" in passed.stdout  # the README, notes and requirements do not block the commit

@@ -25,11 +25,13 @@ FLAT_MIN = 300  # a line this long with several inline numbered items is a flatt
 _INLINE_ITEM = re.compile(
     r"(?<=[\s。；！？])\s*(?=(?:[一二三四五六七八九十]{1,2}、|[（(][一二三四五六七八九十]{1,2}[）)]))"
     # a part title glued to what precedes it ("…432.52元三、收到和处理政府信息公开申请情况"), not "一、二、三季度"
-    r"|(?<![一二三四五六七八九十、第])(?=[一二三四五六七八九十]{1,2}、[^\s。；，,]{2,28}?(?:情况|事项))")
+    r"|(?<![一二三四五六七八九十、第])(?=[一二三四五六七八九十]{1,2}、[^\s。；，,]{2,28}?(?:情况|事项))"
+    # any numbered item right after a number ("…000000000000000五、存在的主要问题及改进措施今年以来")
+    r"|(?<=\d)(?=[一二三四五六七八九十]{1,2}、[\u4e00-\u9fff]{2})")
 # an item's title: up to 情况/事项 when the text runs on ("…诉讼情况行政复议 …"), up to the first space, or
 # up to a year that starts the body ("五、存在的主要问题及明年工作计划2024年，我局…")
 _ITEM_HEAD = re.compile(r"^(?:[一二三四五六七八九十]{1,2}、|[（(][一二三四五六七八九十]{1,2}[）)])"
-                        r"(?:[^\s。；，,]{0,28}?(?:情况|事项)|[^\s。；，,]{1,30}(?=\s)|[^\s。；，,\d]{2,28}(?=\d{4}\s*年))")
+                        r"(?:[^\s。；，,]{0,28}?(?:情况|事项|措施|计划)|[^\s。；，,]{1,30}(?=\s)|[^\s。；，,\d]{2,28}(?=\d{4}\s*年))")
 
 
 def decode(data: bytes) -> tuple[str, str]:

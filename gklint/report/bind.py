@@ -56,7 +56,7 @@ def set_tables(report: Report, bound: dict) -> None:
 # --- sections ---
 
 HEAD_WINDOW = 30  # a heading run into its paragraph ends within this many characters ("四、…情况行政复议…")
-_HEAD_END = re.compile(r"情况|事项")
+_HEAD_END = re.compile(r"情况|事项|措施|计划")
 _BODY_YEAR = re.compile(r"(?<![\d，。；])(?=\d{4}\s*年)")  # a heading followed at once by "2024年，…"
 
 

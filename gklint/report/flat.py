@@ -23,26 +23,34 @@ def is_run(text: str) -> bool:
     return bool(_PIECES.fullmatch(text.strip()))
 
 
+_TOKENS = re.compile(r"\d+(?:\.\d+)?(?:[-－—]\d+(?:\.\d+)?)*|[^\d]+")
+# a row label run into the previous one: "3.其他（七）总计", "…办理结果 （一）予以公开"
+_LABEL_START = re.compile(r"(?<=\S)(?=[（(][一二三四五六七八九十][）)])|(?<=[^\s一二三四五六七八九十、])(?=[一二三四]、)")
+
+
 def flat_cells(paragraphs: list[tuple[str, Loc]]) -> list[tuple[str, Loc]]:
-    """Running text -> label and number tokens in order ('1.属于国家秘密00000002.其他…' ->
-    '1.属于国家秘密', '0000000', '2.其他…': the digit before '.' numbers the next label)."""
+    """Running text -> label and number tokens in order. Words of a label stay together ("（六） 其他 处理");
+    numbers are split at spaces; the digit before '.' numbers the next label ('1.属于国家秘密00000002.其他…'
+    -> '1.属于国家秘密', '0000000', '2.其他…')."""
     out: list[tuple[str, Loc]] = []
     for text, loc in paragraphs:
-        for chunk in text.split():
-            pieces = [p for p in _PIECES.split(chunk) if p]
-            k = 0
-            while k < len(pieces):
-                piece = pieces[k]
-                nxt = pieces[k + 1] if k + 1 < len(pieces) else ""
-                if piece[0].isdigit() and "." not in piece and _LIST_NUMBER.match(nxt):
-                    number, rest = piece[:-1], piece[-1] + nxt
-                    if number:
-                        out.append((number, loc))
-                    out.append((rest, loc))
-                    k += 2
+        pieces = [p for p in _TOKENS.findall(text) if p.strip()]
+        k = 0
+        while k < len(pieces):
+            piece = pieces[k].strip()
+            nxt = pieces[k + 1].lstrip() if k + 1 < len(pieces) else ""
+            if piece[0].isdigit() and all(is_run(n) for n in piece.split()):
+                numbers = piece.split()
+                if "." not in piece and _LIST_NUMBER.match(nxt):  # "…00000002" + ".其他…"
+                    numbers, nxt = piece[:-1].split(), piece[-1] + nxt
+                    out += [(n, loc) for n in numbers]
+                    pieces[k + 1] = nxt
+                    k += 1
                     continue
-                out.append((piece, loc))
-                k += 1
+                out += [(n, loc) for n in numbers]
+            else:
+                out += [(part.strip(), loc) for part in _LABEL_START.split(piece) if part.strip()]
+            k += 1
     return out
 
 
@@ -62,6 +70,8 @@ def split_digits(tokens: list[str], columns: list[str]) -> list[str] | None:
     n = len(columns)
     if not tokens or not all(t.isdigit() for t in tokens) or sum(len(t) for t in tokens) < n:
         return None
+    if sum(len(t) for t in tokens) == n:  # one digit per column: the only reading, whatever it says
+        return [d for t in tokens for d in t]
     groups = _groups(columns)
     found: list[list[str]] = []
     budget = [MAX_SPLIT_NODES]

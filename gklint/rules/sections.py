@@ -1,11 +1,12 @@
-"""GK101 required section missing · GK102 heading numbered or worded differently · GK103 sections out of order."""
+"""GK101 required section missing · GK102 heading numbered differently or misspelt · GK103 sections out of
+order · GK105 heading worded differently (recognised by its number and key words)."""
 
 from __future__ import annotations
 
 from gklint.findings import location
 from gklint.numbers import cn_to_int
 
-PARAMS = ("check",)  # "missing", "numbering" or "order"
+PARAMS = ("check",)  # "missing", "numbering", "wording" or "order"
 
 
 def check(report, rule, ctx):
@@ -20,8 +21,15 @@ def check(report, rule, ctx):
     elif what == "numbering":
         yield from _numbering(report, rule)
         for s in report.sections:
-            if s.matched_by == "keywords":
-                yield rule.finding(f"第{s.key}部分标题“{s.heading}”与模板措辞不同，模板为“{s.key}、{s.title}”",
+            near = _near_miss(s, specs) if s.matched_by == "keywords" else None
+            if near:
+                yield rule.finding(f"第{s.key}部分标题“{s.heading}”与模板只差一个字，疑似错别字，模板为“{s.key}、{near}”",
+                                   location(s.loc, section=s.key), expected=f"{s.key}、{near}", found=s.heading)
+    elif what == "wording":  # another wording with the section's number and key words: the section, said once
+        for s in report.sections:
+            if s.matched_by == "keywords" and not _near_miss(s, specs):
+                yield rule.finding(f"第{s.key}部分标题“{s.heading}”与模板措辞不同（模板为“{s.key}、{s.title}”），"
+                                   "按编号和关键词识别为第{s.key}部分".replace("{s.key}", s.key),
                                    location(s.loc, section=s.key), expected=f"{s.key}、{s.title}", found=s.heading)
     elif what == "order":
         order = [spec.key for spec in specs]
@@ -59,3 +67,33 @@ def _numbering(report, rule):
         yield rule.finding(f"第{names}部分的编号都比模板{way}{abs(delta)}（如“{first.heading}”，模板为“{first.key}、"
                            f"{first.title}”），可能多出或缺少了一个部分", location(first.loc, section=first.key),
                            expected="、".join(f"{s.key}、" for s in group), found="、".join(f"{s.number}、" for s in group))
+
+
+_CONNECTORS = set("与和及、并")
+
+
+def _near_miss(section, specs) -> str | None:
+    """The template title a heading misses by one character ("行政法复议"), not by a connector ("复议与诉讼")."""
+    from gklint.report.labels import heading_number, norm
+
+    _, rest = heading_number(section.heading)
+    have = norm(rest)
+    spec = next((sp for sp in specs if sp.key == section.key), None)
+    for title in ([spec.title] + spec.variants) if spec else []:
+        diff = _one_edit(have, norm(title))
+        if diff is not None and diff not in _CONNECTORS:
+            return title
+    return None
+
+
+def _one_edit(a: str, b: str) -> str | None:
+    """The character by which a and b differ when one insertion, deletion or substitution makes them equal."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return None
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return a[i] if a[i + 1:] == b[i + 1:] else None
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    return longer[i] if longer[i + 1:] == shorter[i:] else None

@@ -14,7 +14,7 @@ def check(report, rule, ctx):
     what = rule.params.get("check")
     if what == "recognisable":
         # a file with no sign of a report at all is skipped by the engine, not reported
-        if report.title and not report.sections and not report.tables and not report.unread:
+        if report.title and report.year and not report.sections and not report.tables and not report.unread:
             yield rule.finding(f"标题“{report.title}”像一份年度报告，但没有找到六个部分的标题或统计表，无法检查",
                                location(report.title_loc), expected="六个部分和三张统计表", found="（无法识别）")
     elif what == "pre2019":
