@@ -37,7 +37,7 @@ def check(report, rule, ctx):
             return  # the missing section is GK101's finding
         everything = "\n".join(p.text for p in report.document.paragraphs)
         text = s.text if s else everything
-        if rule.params.get("elsewhere") and re.search(rule.params["pattern"], everything):
+        if rule.params.get("elsewhere") and re.search(rule.params["pattern"], _outside_tables(report, ctx)):
             return  # said in a part of its own or in another section: reported, if not where the template puts it
         if not re.search(rule.params["pattern"], text):
             where = f"第{key}部分" if key else "报告中"
@@ -58,3 +58,11 @@ def check(report, rule, ctx):
         found = "“无”" if text else "（空）"
         yield rule.finding(f"第{s.key}部分“{s.title}”没有内容（{found}）", location(s.loc, section=s.key),
                            expected="该部分的文字内容", found=found)
+
+
+def _outside_tables(report, ctx) -> str:
+    """The text outside the parts that hold the statistics tables (whose labels, in a flattened copy, are
+    paragraphs too: "逾期未按收费通知要求缴纳费用" is a row of 表三, not a statement)."""
+    table_parts = {spec.section for spec in ctx.ruleset.tables.values()}
+    inside = {id(p) for s in report.sections if s.key in table_parts for p in s.paragraphs}
+    return "\n".join(p.text for p in report.document.paragraphs if id(p) not in inside)
