@@ -20,10 +20,14 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
     unreadable: bool = False
     report: object = None
+    suppressed: list = field(default_factory=list)  # gklint.suppress.Suppressed: accepted deviations
 
     def to_dict(self) -> dict:
-        return {"path": self.path, "template": self.template, "report_year": self.report_year,
-                "findings": [f.to_dict() for f in self.findings]}
+        d = {"path": self.path, "template": self.template, "report_year": self.report_year,
+             "findings": [f.to_dict() for f in self.findings]}
+        if self.suppressed:
+            d["suppressed"] = [s.to_dict() for s in self.suppressed]
+        return d
 
 
 def choose_ruleset(report, ref: str | None) -> RuleSet:
@@ -68,6 +72,11 @@ def check_file(path: str, ruleset: str | None = None, agency_kind: str = "auto")
         result.unreadable = True
         result.findings.append(Finding("GK001", "error", f"无法读取文件：{exc}", {}))
         return result
+    from gklint import suppress
+
+    directives = suppress.take_directives(doc)
     rs, report, result.findings = check_document(doc, ruleset, agency_kind)
+    suppress.resolve_sections(directives, report)
+    result.findings, result.suppressed = suppress.apply(result.findings, directives)
     result.template, result.ruleset_path, result.report_year, result.report = rs.name, rs.path, report.year, report
     return result
