@@ -123,11 +123,13 @@ def apply(results, settings) -> list[dict]:
             loaded[s.baseline] = load(s.baseline)
         bl = loaded[s.baseline]
         rel = relpath(r.path, s.baseline)
+        shown = os.path.relpath(s.baseline)
+        shown = s.baseline if shown.startswith("..") else shown
         checked.setdefault(s.baseline, set()).add(rel)
         kept = []
         for f in r.findings:
             if f.code != "GK001" and bl.take(rel, f):
-                r.suppressed.append(Suppressed(f, "baseline", f"基线文件 {s.baseline}"))
+                r.suppressed.append(Suppressed(f, "baseline", shown))
             else:
                 kept.append(f)
         r.findings = kept

@@ -71,12 +71,12 @@ class Settings:
         """For --show-suppressed: which setting turned `code` off for `path`."""
         rel = _relative(path, self.root)
         globs = [g for g, codes in self.per_file_ignores if _glob_match(rel, g) and _longest(code, codes) >= 0]
-        where = self.source or "命令行"
+        where = f"（{self.source}）" if self.source else ""
         if globs:
-            return f"{where}：per-file-ignores「{globs[0]}」"
+            return f"per-file-ignores「{globs[0]}」{where}"
         if _longest(code, self.ignore) >= 0:
-            return f"{where}：ignore"
-        return f"{where}：select 未选择"
+            return f"ignore{where}"
+        return f"未被 select 选中{where}"
 
     def excluded(self, path: str) -> bool:
         rel = _relative(path, self.root)
