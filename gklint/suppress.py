@@ -234,6 +234,6 @@ def render_stale(stale) -> str:
         return ""
     from gklint.output.text import clean
 
-    lines = [f"{clean(e['path'])}: {e.get('code', '')} {clean(e.get('key', ''))}" for e in stale]
+    lines = [f"{clean(e['path'])}: {clean(e.get('key') or e.get('code', ''))}" for e in stale]
     return (f"基线中有 {len(stale)} 个问题已不再出现（已修正？可重新运行 --write-baseline 更新基线）：\n"
             + "".join("  " + line + "\n" for line in lines))

@@ -83,6 +83,18 @@ def test_word_comment_covers_only_its_own_cell(tmp_path, capsys):
     assert "GK304" in codes(f["findings"]) and "GK006" in codes(f["findings"])
 
 
+def test_word_comment_over_a_whole_row(tmp_path, capsys):
+    d = docx.Document(str(DEFECTS))
+    cells = d.tables[2].rows[3].cells
+    first, last = cells[0].paragraphs[0].runs[0], cells[-1].paragraphs[0].runs[-1]
+    d.add_comment([first, last], text="gklint: ignore GK3 整行已与法制科核对", author="张三")
+    d.save(str(tmp_path / "row.docx"))
+    _, f = check(tmp_path / "row.docx", "--show-suppressed", capsys=capsys)
+    assert "GK304" not in codes(f["findings"]) and "GK006" not in codes(f["findings"])
+    s = next(s for s in f["suppressed"] if s["code"] == "GK304")
+    assert (s["by"], s["reason"]) == ("comment", "整行已与法制科核对")
+
+
 def test_line_route_in_markdown_and_text(tmp_path, capsys):
     lines = seed("001").read_text(encoding="utf-8").split("\n")
     at = next(i for i, line in enumerate(lines) if "依法办结依申请公开 3 件" in line)
