@@ -18,14 +18,12 @@ from lxml import etree
 
 from gklint import wordxml
 from gklint.findings import Finding
-from gklint.wordxml import COMMENTS, DOCUMENT, W
+from gklint.wordxml import COMMENTS_REL, DOC_RELS, DOCUMENT, W
 
 AUTHOR, INITIALS = "gklint", "GK"
 SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
 CONTENT_TYPES = "[Content_Types].xml"
-DOC_RELS = "word/_rels/document.xml.rels"
 COMMENTS_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"
-COMMENTS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 
@@ -65,7 +63,8 @@ def annotate(src: str, dst: str, findings: list[Finding], title_para: int | None
         parts = {i.filename: zf.read(i) for i in infos}
     root = wordxml.parse_xml(parts[DOCUMENT])
     locator = wordxml.Locator(root, wordxml.numbered(src))
-    croot = wordxml.parse_xml(parts[COMMENTS]) if COMMENTS in parts else etree.Element(
+    part = wordxml.comments_part(parts.get)
+    croot = wordxml.parse_xml(parts[part]) if part in parts else etree.Element(
         W + "comments", nsmap={"w": wordxml.WNS})
     next_id = 1 + max((_int(e.get(W + "id")) for e in (*croot.iter(W + "comment"),
                        *root.iter(W + "commentRangeStart", W + "commentReference"))), default=-1)
@@ -83,10 +82,11 @@ def annotate(src: str, dst: str, findings: list[Finding], title_para: int | None
         out.placed.append(placed)
         next_id += 1
     parts[DOCUMENT] = _serialize(root)
-    parts[COMMENTS] = _serialize(croot)
-    if COMMENTS not in {i.filename for i in infos}:
-        parts[CONTENT_TYPES] = _add_override(parts[CONTENT_TYPES])
-        parts[DOC_RELS] = _add_relationship(parts.get(DOC_RELS))
+    parts[part] = _serialize(croot)
+    for name, change in ((CONTENT_TYPES, lambda d: _add_override(d, part)), (DOC_RELS, _add_relationship)):
+        changed = change(parts.get(name))
+        if changed is not None:
+            parts[name] = changed
     _write(dst, infos, parts)
     return out
 
@@ -124,26 +124,30 @@ def _write(dst: str, infos, parts: dict) -> None:
             os.unlink(tmp)
 
 
-def _add_override(data: bytes) -> bytes:
-    root = wordxml.parse_xml(data)
-    if not any(o.get("PartName") == "/" + COMMENTS for o in root):
-        o = etree.SubElement(root, "{%s}Override" % CT_NS)
-        o.set("PartName", "/" + COMMENTS)
-        o.set("ContentType", COMMENTS_TYPE)
+def _add_override(data: bytes | None, part: str) -> bytes | None:
+    """[Content_Types].xml with the comments part declared; None when it already is."""
+    root = wordxml.parse_xml(data) if data else etree.Element("{%s}Types" % CT_NS, nsmap={None: CT_NS})
+    if any(o.get("PartName", "").lower() == "/" + part.lower() for o in root):
+        return None
+    o = etree.SubElement(root, "{%s}Override" % CT_NS)
+    o.set("PartName", "/" + part)
+    o.set("ContentType", COMMENTS_TYPE)
     return _serialize(root)
 
 
-def _add_relationship(data: bytes | None) -> bytes:
+def _add_relationship(data: bytes | None) -> bytes | None:
+    """document.xml.rels with a comments relationship; None when it already has one."""
     root = wordxml.parse_xml(data) if data else etree.Element("{%s}Relationships" % REL_NS, nsmap={None: REL_NS})
-    if not any(r.get("Type") == COMMENTS_REL for r in root):
-        ids = {r.get("Id") for r in root}
-        n = 1
-        while f"rId{n}" in ids:
-            n += 1
-        r = etree.SubElement(root, "{%s}Relationship" % REL_NS)
-        r.set("Id", f"rId{n}")
-        r.set("Type", COMMENTS_REL)
-        r.set("Target", "comments.xml")
+    if any(r.get("Type") == COMMENTS_REL for r in root):
+        return None
+    ids = {r.get("Id") for r in root}
+    n = 1
+    while f"rId{n}" in ids:
+        n += 1
+    r = etree.SubElement(root, "{%s}Relationship" % REL_NS)
+    r.set("Id", f"rId{n}")
+    r.set("Type", COMMENTS_REL)
+    r.set("Target", "comments.xml")
     return _serialize(root)
 
 

@@ -250,7 +250,12 @@ def _annotate_batch(directory: str, results) -> None:
         if os.path.exists(out) and os.path.samefile(out, r.path):
             _error(f"{out}: 与被检查的文件相同，不覆盖")
             continue
-        annotate_file(r.path, out, r.findings)
+        try:
+            annotate_file(r.path, out, r.findings)
+        except OSError:
+            raise
+        except Exception as exc:  # a package gklint could read but cannot write comments into
+            _error(f"{r.path}: 无法生成批注副本（{type(exc).__name__}: {exc}）")
 
 
 def _annotate(args) -> int:
@@ -286,7 +291,12 @@ def _annotate(args) -> int:
     if result.unreadable:
         return _error(f"{path}: {result.findings[0].message}，未生成批注副本")
     findings = [f for f in result.findings if not below(f, settings[0].min_severity)]
-    done = annotate_file(path, out, findings)
+    try:
+        done = annotate_file(path, out, findings)
+    except OSError:
+        raise
+    except Exception as exc:  # a package gklint could read but cannot write comments into
+        return _error(f"{path}: 无法生成批注副本（{type(exc).__name__}: {exc}）")
     print(f"已写入 {out}：{len(done.placed)} 条批注"
           + (f"，{len(findings) - len(done.placed)} 个问题无法定位" if len(done.placed) < len(findings) else ""),
           file=sys.stderr)

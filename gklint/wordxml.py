@@ -8,6 +8,7 @@ tables; everything else here maps XML by structure, as `gklint.readers.docx._tab
 
 from __future__ import annotations
 
+import posixpath
 import zipfile
 from dataclasses import dataclass, field
 
@@ -18,6 +19,8 @@ W = "{%s}" % WNS
 NS = {"w": WNS}
 DOCUMENT = "word/document.xml"
 COMMENTS = "word/comments.xml"
+DOC_RELS = "word/_rels/document.xml.rels"
+COMMENTS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
 PHANTOM_TWIPS = 30  # as the docx reader: LibreOffice's near-zero-width grid columns are not columns
 
 
@@ -191,12 +194,26 @@ class WordComment:
     paragraphs: list = field(default_factory=list)  # the w:p elements the comment's range touches
 
 
+def comments_part(read) -> str:
+    """The name of the comments part: the target of document.xml's comments relationship (Word and WPS
+    call it word/comments.xml). `read(name)` gives a part's bytes or None."""
+    data = read(DOC_RELS)
+    if data:
+        for r in parse_xml(data):
+            if r.get("Type") == COMMENTS_REL and r.get("TargetMode") != "External" and r.get("Target"):
+                target = r.get("Target")
+                return posixpath.normpath(target[1:] if target.startswith("/") else posixpath.join("word", target))
+    return COMMENTS
+
+
 def comments(zf: zipfile.ZipFile, root) -> list[WordComment]:
     """The comments of the package with the paragraphs each is anchored on (commentRangeStart/End, or
     the paragraph of the commentReference when a writer left out the range)."""
-    if COMMENTS not in zf.namelist():
+    names = set(zf.namelist())
+    part = comments_part(lambda n: zf.read(n) if n in names else None)
+    if part not in names:
         return []
-    croot = parse_xml(zf.read(COMMENTS))
+    croot = parse_xml(zf.read(part))
     found = {}
     for c in croot.findall(W + "comment"):
         cid = c.get(W + "id")
