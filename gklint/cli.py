@@ -54,7 +54,8 @@ def _parser() -> argparse.ArgumentParser:
     ck.add_argument("--write-baseline", metavar="FILE", help="record the current findings in FILE as accepted")
     ck.add_argument("--show-suppressed", action="store_true",
                     help="also show findings accepted by a comment, a directive line, the baseline or the config")
-    ck.add_argument("--annotate", metavar="DIR", help="write a copy of each .docx with its findings as Word comments into DIR")
+    ck.add_argument("--annotate", metavar="DIR",
+                    help="write a copy of each .docx with its findings as Word comments into DIR")
 
     an = sub.add_parser("annotate", help="write a copy of a .docx with every finding as a Word comment")
     an.add_argument("file", metavar="FILE")

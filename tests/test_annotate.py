@@ -1,7 +1,6 @@
 """`gklint annotate`: every finding becomes a Word comment on the cell or words it is about, in a copy;
 the draft itself, its text, its own comments and tracked changes stay as they were."""
 
-import copy
 import hashlib
 import json
 import shutil
@@ -219,3 +218,26 @@ def test_locator_finds_what_the_reader_read(path):
                     assert squash(wordxml.text_of(tc)) == squash(c.text)
                     cells += 1
     assert cells > 50
+
+
+def test_comments_part_under_another_name(tmp_path, capsys):
+    """The comments part is found through document.xml's relationship, as Word does, whatever its name."""
+    d = docx.Document(str(DEFECTS))
+    p = next(p for p in d.paragraphs if "主动公开政府信息" in p.text)
+    d.add_comment(p.runs, text="gklint: ignore GK503 数据待统计", author="张三")
+    d.save(str(tmp_path / "a.docx"))
+    src = tmp_path / "renamed.docx"
+    with zipfile.ZipFile(tmp_path / "a.docx") as zin, zipfile.ZipFile(src, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename in ("word/_rels/document.xml.rels", "[Content_Types].xml"):
+                data = data.replace(b"comments.xml", b"comments7.xml")
+            z.writestr(info.filename.replace("comments.xml", "comments7.xml"), data)
+    found = findings_of(src, capsys)
+    assert "GK503" not in {f["code"] for f in found}
+    out = annotated(tmp_path, src)
+    with zipfile.ZipFile(out) as z:
+        assert "word/comments.xml" not in z.namelist()
+    comments = comments_of(out)
+    assert comments[0][1:] == ("张三", "gklint: ignore GK503 数据待统计")
+    assert len([c for c in comments if c[1] == "gklint"]) == len(found)
