@@ -62,6 +62,9 @@ def _parser() -> argparse.ArgumentParser:
     an.add_argument("-o", "--output", metavar="FILE", help="the copy to write (default: FILE.gklint.docx beside it)")
     an.add_argument("--force", action="store_true", help="overwrite an existing output file")
     an.add_argument("--config", metavar="PATH", help="use this config file (no discovery)")
+    an.add_argument("--ruleset", metavar="NAME|PATH", help="rule set to apply (default: by report year)")
+    an.add_argument("--agency-kind", choices=("auto", "department", "government"),
+                    help="deadline: department (1月31日) or 本级政府 report (3月31日); auto: from the name")
 
     rl = sub.add_parser("rules", help="list the rules of a rule set")
     rl.add_argument("--ruleset", default="gb2021", metavar="NAME|PATH", help="rule set (default: gb2021)")
@@ -131,6 +134,8 @@ def _extract_suppressed(args, reports, status: int) -> int:
         settings = [resolver.for_path(p) for p in paths]
     except ConfigError as exc:
         return _error(f"配置错误：{exc}")
+    if any(s.ruleset and _catalog(s.ruleset) is None for s in settings):
+        return EXIT_ERROR
     results = run(paths, settings, 1)
     if args.format == "json":
         data = [{**to_dict(rep), "suppressed": [x.to_dict() for x in res.suppressed]}
@@ -276,10 +281,12 @@ def _annotate(args) -> int:
     if os.path.exists(out) and not args.force:
         return _error(f"{out}: 已存在；加 --force 覆盖，或用 -o 指定另一个文件名")
     try:
-        resolver = Resolver(Overrides(), args.config)
+        resolver = Resolver(Overrides(ruleset=args.ruleset, agency_kind=args.agency_kind), args.config)
         settings = [resolver.for_path(path)]
     except ConfigError as exc:
         return _error(f"配置错误：{exc}")
+    if settings[0].ruleset and _catalog(settings[0].ruleset) is None:
+        return EXIT_ERROR
     results = run([path], settings, 1)
     from gklint import baseline
     from gklint.suppress import below

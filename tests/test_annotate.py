@@ -241,3 +241,13 @@ def test_comments_part_under_another_name(tmp_path, capsys):
     comments = comments_of(out)
     assert comments[0][1:] == ("张三", "gklint: ignore GK503 数据待统计")
     assert len([c for c in comments if c[1] == "gklint"]) == len(found)
+
+
+def test_annotate_takes_the_check_options(tmp_path, capsys):
+    out = tmp_path / "gov.docx"
+    assert main(["annotate", str(DEFECTS), "-o", str(out), "--agency-kind", "government"]) == 0
+    ours = [c[2] for c in comments_of(out) if c[1] == "gklint"]
+    found = findings_of(DEFECTS, capsys)
+    assert len(ours) == len(found) - 1 and not any(c.startswith("GK402") for c in ours)
+    assert main(["annotate", str(DEFECTS), "-o", str(tmp_path / "x.docx"), "--ruleset", "gb1999"]) == 2
+    assert "gb1999" in capsys.readouterr().err and not (tmp_path / "x.docx").exists()
