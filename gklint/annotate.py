@@ -56,8 +56,10 @@ def comment_text(f: Finding) -> list[str]:
     return lines
 
 
-def annotate(src: str, dst: str, findings: list[Finding], title_para: int | None = None) -> Annotated:
-    """Write `dst`, a copy of `src` with one comment per finding. `src` is only read."""
+def annotate(src: str, dst: str, findings: list[Finding], title_para: int | None = None,
+             headings: dict[str, int] | None = None) -> Annotated:
+    """Write `dst`, a copy of `src` with one comment per finding. `src` is only read. `headings`: the
+    paragraph of each section heading, for section findings that carry no paragraph of their own."""
     with zipfile.ZipFile(src) as zf:
         infos = zf.infolist()
         parts = {i.filename: zf.read(i) for i in infos}
@@ -74,6 +76,9 @@ def annotate(src: str, dst: str, findings: list[Finding], title_para: int | None
     if title is None:
         title = next((p for p in root.iter(W + "p") if wordxml.text_of(p).strip()), None)
     for f in findings:
+        if not ({"para", "table_index"} & set(f.location)) and (headings or {}).get(f.location.get("section")):
+            f = copy.copy(f)
+            f.location = {**f.location, "para": headings[f.location["section"]]}
         placed = _place(root, locator, f, title, str(next_id))
         if placed is None:
             continue
@@ -300,13 +305,14 @@ def _split(run, t, k: int):
 
 
 def annotate_file(path: str, out: str, findings: list[Finding]) -> Annotated:
-    """Annotate `path` into `out`; the title is looked up (a second read) only when a finding has no
-    location of its own and so belongs on the title."""
-    title = None
+    """Annotate `path` into `out`; the title and section headings are looked up (a second read) only when
+    a finding has no paragraph or cell of its own and so belongs on its section's heading or the title."""
+    title, headings = None, {}
     if any(not ({"para", "table_index"} & set(f.location)) for f in findings):
         from gklint.readers import read
         from gklint.report.bind import bind
 
         report = bind(read(path))
         title = report.title_loc.para if report.title_loc else None
-    return annotate(path, out, findings, title)
+        headings = {s.key: s.loc.para for s in report.sections if s.loc and s.loc.para}
+    return annotate(path, out, findings, title, headings)

@@ -251,3 +251,19 @@ def test_annotate_takes_the_check_options(tmp_path, capsys):
     assert len(ours) == len(found) - 1 and not any(c.startswith("GK402") for c in ours)
     assert main(["annotate", str(DEFECTS), "-o", str(tmp_path / "x.docx"), "--ruleset", "gb1999"]) == 2
     assert "gb1999" in capsys.readouterr().err and not (tmp_path / "x.docx").exists()
+
+
+def test_section_finding_without_paragraph_goes_on_its_heading(tmp_path, capsys):
+    """A missing table is reported for its section: the comment is on that section's heading."""
+    d = docx.Document(str(ROOT / "examples" / "report-2022.docx"))
+    t2 = d.tables[0]._tbl
+    t2.getparent().remove(t2)
+    src = tmp_path / "no-t2.docx"
+    d.save(str(src))
+    gk201 = next(f for f in findings_of(src, capsys) if f["code"] == "GK201")
+    assert "para" not in gk201["location"]
+    out = annotated(tmp_path, src)
+    anchor = next(c[0] for c in comments_of(out) if c[2].startswith("GK201"))
+    heading = next(p for p in read(str(src)).paragraphs if p.text.endswith("主动公开政府信息情况"))
+    assert anchor == heading.text.removeprefix(heading.auto_number)
+    assert gk201["location"]["section"] == "二" and anchor.startswith("二、")
