@@ -69,8 +69,11 @@ def get(k: str, path: str) -> FileResult | None:
     try:
         with open(_entry(k), encoding="utf-8") as fh:
             d = json.load(fh)
+        from gklint.suppress import Suppressed
+
         return FileResult(path, d["template"], d.get("ruleset_path"), d["report_year"],
-                          [Finding.from_dict(f) for f in d["findings"]], d["unreadable"], skipped=d["skipped"])
+                          [Finding.from_dict(f) for f in d["findings"]], d["unreadable"], skipped=d["skipped"],
+                          suppressed=[Suppressed.from_dict(x) for x in d.get("suppressed", [])])
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -79,7 +82,8 @@ def put(k: str, result: FileResult) -> None:
     entry = _entry(k)
     data = {"template": result.template, "ruleset_path": result.ruleset_path, "report_year": result.report_year,
             "unreadable": result.unreadable, "skipped": result.skipped,
-            "findings": [f.to_dict() for f in result.findings]}
+            "findings": [f.to_dict() for f in result.findings],
+            "suppressed": [x.to_dict() for x in result.suppressed]}
     try:
         _prepare(os.path.dirname(entry))
         tmp = f"{entry}.{os.getpid()}.tmp"

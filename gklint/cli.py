@@ -46,6 +46,25 @@ def _parser() -> argparse.ArgumentParser:
     ck.add_argument("-j", "--jobs", type=int, metavar="N",
                     help="parallel processes (default: all cores when there are 8 files or more)")
     ck.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
+    ck.add_argument("--min-severity", choices=("info", "warning", "error"),
+                    help="do not show findings below this severity (default: info, or min-severity from the config)")
+    ck.add_argument("--exit-zero", action="store_true", help="exit 0 whatever is found (still printing)")
+    ck.add_argument("--baseline", metavar="FILE",
+                    help="report only findings not recorded in FILE; list recorded ones that no longer occur")
+    ck.add_argument("--write-baseline", metavar="FILE", help="record the current findings in FILE as accepted")
+    ck.add_argument("--show-suppressed", action="store_true",
+                    help="also show findings accepted by a comment, a directive line, the baseline or the config")
+    ck.add_argument("--annotate", metavar="DIR",
+                    help="write a copy of each .docx with its findings as Word comments into DIR")
+
+    an = sub.add_parser("annotate", help="write a copy of a .docx with every finding as a Word comment")
+    an.add_argument("file", metavar="FILE")
+    an.add_argument("-o", "--output", metavar="FILE", help="the copy to write (default: FILE.gklint.docx beside it)")
+    an.add_argument("--force", action="store_true", help="overwrite an existing output file")
+    an.add_argument("--config", metavar="PATH", help="use this config file (no discovery)")
+    an.add_argument("--ruleset", metavar="NAME|PATH", help="rule set to apply (default: by report year)")
+    an.add_argument("--agency-kind", choices=("auto", "department", "government"),
+                    help="deadline: department (1月31日) or 本级政府 report (3月31日); auto: from the name")
 
     rl = sub.add_parser("rules", help="list the rules of a rule set")
     rl.add_argument("--ruleset", default="gb2021", metavar="NAME|PATH", help="rule set (default: gb2021)")
@@ -64,6 +83,7 @@ def _parser() -> argparse.ArgumentParser:
     ex = sub.add_parser("extract", help="print what gklint understood of a report (sections, dates, every table cell)")
     ex.add_argument("files", nargs="+", metavar="FILE")
     ex.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    ex.add_argument("--show-suppressed", action="store_true", help="also list the accepted findings and why")
     return p
 
 
@@ -89,11 +109,43 @@ def _extract(args) -> int:
             status = EXIT_ERROR
     from gklint.output.text import clean, json_safe
 
+    if args.show_suppressed:
+        return _extract_suppressed(args, reports, status)
     if args.format == "json":
         if reports:
             print(json_safe(to_json(reports)))
     else:
         print(clean("\n".join(to_markdown(r) for r in reports), keep_newlines=True), end="")
+    return status
+
+
+def _extract_suppressed(args, reports, status: int) -> int:
+    import json
+
+    from gklint.config import ConfigError, Overrides, Resolver
+    from gklint.output.extract import to_dict, to_markdown
+    from gklint.output.text import clean, json_safe
+    from gklint.runner import run
+    from gklint.suppress import render
+
+    try:
+        resolver = Resolver(Overrides())
+        paths = [r.document.path for r in reports]
+        settings = [resolver.for_path(p) for p in paths]
+    except ConfigError as exc:
+        return _error(f"配置错误：{exc}")
+    if any(s.ruleset and _catalog(s.ruleset) is None for s in settings):
+        return EXIT_ERROR
+    results = run(paths, settings, 1)
+    if args.format == "json":
+        data = [{**to_dict(rep), "suppressed": [x.to_dict() for x in res.suppressed]}
+                for rep, res in zip(reports, results)]
+        if data:
+            print(json_safe(json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=2)))
+        return status
+    for rep, res in zip(reports, results):
+        text = to_markdown(rep) + "\n## 已忽略的问题\n\n" + (render([res]) or "（没有）\n")
+        print(clean(text, keep_newlines=True), end="")
     return status
 
 
@@ -120,7 +172,8 @@ def _check(args) -> int:
     start = time.perf_counter()
     overrides = Overrides(select=args.select, extend_select=args.extend_select, ignore=args.ignore,
                           fail_on=args.fail_on, ruleset=args.ruleset, agency_kind=args.agency_kind,
-                          output_format=args.format, no_cache=args.no_cache)
+                          output_format=args.format, no_cache=args.no_cache, baseline=args.baseline,
+                          min_severity=args.min_severity)
     try:
         resolver = Resolver(overrides, args.config)
         if args.show_settings:
@@ -151,16 +204,113 @@ def _check(args) -> int:
         results = _run_with_progress(files, settings, jobs)
     else:
         results = run(files, settings, jobs)
+    from gklint import baseline
+    from gklint.suppress import below
+
+    if args.write_baseline:
+        try:
+            n = baseline.write(args.write_baseline, results)
+        except baseline.BaselineError as exc:
+            return _error(str(exc))
+        print(f"已把 {len(results)} 个文件的 {n} 个问题写入基线 {args.write_baseline}"
+              f"（之后用 --baseline {args.write_baseline} 只报告新问题）", file=sys.stderr)
+        return EXIT_ERROR if missing or any(r.unreadable for r in results) else EXIT_OK
+    try:
+        stale = baseline.apply(results, settings)
+    except baseline.BaselineError as exc:
+        return _error(str(exc))
+    for r, s in zip(results, settings):
+        r.findings = [f for f in r.findings if not below(f, s.min_severity)]
+        if not args.show_suppressed:
+            r.suppressed = []
+    if args.annotate:
+        _annotate_batch(args.annotate, results)
     elapsed = time.perf_counter() - start
 
     fmt = args.format or base.output_format
-    _emit(args, fmt, results, elapsed, found.unsupported)
+    _emit(args, fmt, results, elapsed, found.unsupported, stale)
 
+    if args.exit_zero:
+        return EXIT_ERROR if missing else EXIT_OK
     if missing or any(r.unreadable for r in results):
         return EXIT_ERROR
     levels = {"warning": ("warning", "error"), "error": ("error",)}
     if any(f.severity in levels[s.fail_on] for r, s in zip(results, settings) for f in r.findings):
         return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _annotate_batch(directory: str, results) -> None:
+    """check --annotate DIR: an annotated copy of every readable .docx, its folders mirrored in DIR."""
+    from gklint.annotate import annotate_file, default_output
+
+    for r in results:
+        if not r.path.lower().endswith(".docx"):
+            _error(f"{r.path}: 不是 .docx 文件，只有 Word 文档可以加批注，未生成批注副本")
+            continue
+        if r.unreadable:
+            _error(f"{r.path}: 无法读取，未生成批注副本")
+            continue
+        rel = os.path.relpath(os.path.abspath(r.path))
+        if rel.startswith(".."):
+            rel = os.path.basename(r.path)
+        out = os.path.join(directory, default_output(rel))
+        os.makedirs(os.path.dirname(out) or ".", exist_ok=True)
+        if os.path.exists(out) and os.path.samefile(out, r.path):
+            _error(f"{out}: 与被检查的文件相同，不覆盖")
+            continue
+        try:
+            annotate_file(r.path, out, r.findings)
+        except OSError:
+            raise
+        except Exception as exc:  # a package gklint could read but cannot write comments into
+            _error(f"{r.path}: 无法生成批注副本（{type(exc).__name__}: {exc}）")
+
+
+def _annotate(args) -> int:
+    from gklint.annotate import annotate_file, default_output
+    from gklint.config import ConfigError, Overrides, Resolver
+    from gklint.runner import run
+
+    path = args.file
+    if not os.path.isfile(path):
+        return _error(f"{path}: 文件不存在")
+    if not path.lower().endswith(".docx"):
+        return _error(f"{path}: 不是 .docx 文件；gklint annotate 只能给 Word 文档加批注"
+                      "（文本、网页、PDF 请用 gklint check 查看问题）")
+    out = args.output or default_output(path)
+    if os.path.exists(out) and os.path.samefile(out, path):
+        return _error(f"{out}: 输出文件不能是原文件本身，原文件从不修改")
+    if os.path.exists(out) and not args.force:
+        return _error(f"{out}: 已存在；加 --force 覆盖，或用 -o 指定另一个文件名")
+    try:
+        resolver = Resolver(Overrides(ruleset=args.ruleset, agency_kind=args.agency_kind), args.config)
+        settings = [resolver.for_path(path)]
+    except ConfigError as exc:
+        return _error(f"配置错误：{exc}")
+    if settings[0].ruleset and _catalog(settings[0].ruleset) is None:
+        return EXIT_ERROR
+    results = run([path], settings, 1)
+    from gklint import baseline
+    from gklint.suppress import below
+
+    try:
+        baseline.apply(results, settings)
+    except baseline.BaselineError as exc:
+        return _error(str(exc))
+    result = results[0]
+    if result.unreadable:
+        return _error(f"{path}: {result.findings[0].message}，未生成批注副本")
+    findings = [f for f in result.findings if not below(f, settings[0].min_severity)]
+    try:
+        done = annotate_file(path, out, findings)
+    except OSError:
+        raise
+    except Exception as exc:  # a package gklint could read but cannot write comments into
+        return _error(f"{path}: 无法生成批注副本（{type(exc).__name__}: {exc}）")
+    print(f"已写入 {out}：{len(done.placed)} 条批注"
+          + (f"，{len(findings) - len(done.placed)} 个问题无法定位" if len(done.placed) < len(findings) else ""),
+          file=sys.stderr)
     return EXIT_OK
 
 
@@ -184,8 +334,9 @@ def _rules_for(results) -> dict:
     return catalog([load(ref) for ref in refs])
 
 
-def _emit(args, fmt, results, elapsed, unsupported=()) -> None:
+def _emit(args, fmt, results, elapsed, unsupported=(), stale=()) -> None:
     from gklint.output import full, machine
+    from gklint.suppress import render, render_stale
 
     summary_line = full.summary(results, elapsed, unsupported)
     if args.statistics:
@@ -199,8 +350,9 @@ def _emit(args, fmt, results, elapsed, unsupported=()) -> None:
     elif fmt == "concise":
         text = machine.concise(results)
     elif fmt == "json":
+        extra = {"baseline_stale": list(stale)} if stale else {}
         text = machine.to_json(results, {**full.totals(results), "not_checked": list(unsupported),
-                                         "seconds": round(elapsed, 3)})
+                                         "seconds": round(elapsed, 3), **extra})
     elif fmt == "sarif":
         text = machine.sarif(results, _rules_for(results))
     elif fmt == "github":
@@ -216,6 +368,14 @@ def _emit(args, fmt, results, elapsed, unsupported=()) -> None:
             text = None
         else:
             text = full.to_plain(lines)
+    if fmt in ("full", "concise") and not args.statistics:
+        tail = (render(results) if args.show_suppressed else "") + render_stale(stale)
+        if text is None:
+            sys.stdout.write(tail)
+        else:
+            text += tail
+    elif stale:
+        sys.stderr.write(render_stale(stale))
     if text is not None:
         if args.output_file:
             with open(args.output_file, "w", encoding="utf-8") as fh:
@@ -304,7 +464,8 @@ def _ruleset(args) -> int:
     return status
 
 
-COMMANDS = {"check": _check, "extract": _extract, "rules": _rules, "rule": _rule, "ruleset": _ruleset}
+COMMANDS = {"check": _check, "extract": _extract, "rules": _rules, "rule": _rule, "ruleset": _ruleset,
+            "annotate": _annotate}
 
 
 def main(argv: list[str] | None = None) -> int:

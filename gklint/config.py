@@ -31,6 +31,8 @@ class Settings:
     agency_kind: str = "auto"
     output_format: str = "full"
     cache: bool = True
+    baseline: str | None = None  # accepted findings (gklint check --write-baseline), a path made absolute
+    min_severity: str = "info"  # findings below this are not shown (Vale's MinAlertLevel)
     root: str = "."  # directory of the config file: globs and paths are relative to it
     source: str | None = None  # the config file, None for defaults
 
@@ -64,6 +66,17 @@ class Settings:
             best = max(((len(p), sev) for p, sev in self.severity if f.code.startswith(p)), default=None)
             out.append(replace(f, severity=best[1]) if best and f.code not in UNIGNORABLE else f)
         return out
+
+    def why_disabled(self, code: str, path: str) -> str:
+        """For --show-suppressed: which setting turned `code` off for `path`."""
+        rel = _relative(path, self.root)
+        globs = [g for g, codes in self.per_file_ignores if _glob_match(rel, g) and _longest(code, codes) >= 0]
+        where = f"（{self.source}）" if self.source else ""
+        if globs:
+            return f"per-file-ignores「{globs[0]}」{where}"
+        if _longest(code, self.ignore) >= 0:
+            return f"ignore{where}"
+        return f"未被 select 选中{where}"
 
     def excluded(self, path: str) -> bool:
         rel = _relative(path, self.root)
@@ -138,13 +151,19 @@ def parse(data: dict, source: str | None, base: Settings = Settings()) -> Settin
                 raise ConfigError(f"{where(key)}：应为规则集名称或 .toml 路径")
             is_path = value.endswith(".toml") or "/" in value
             values[name] = os.path.normpath(os.path.join(root, value)) if is_path else value
+        elif name == "baseline":
+            if not isinstance(value, str) or not value:
+                raise ConfigError(f"{where(key)}：应为基线文件的路径，例如 \"gklint-baseline.json\"")
+            values[name] = os.path.normpath(os.path.join(root, value))
+        elif name == "min_severity":
+            values[name] = _choice(value, SEVERITIES, where(key))
         elif name == "cache":
             if not isinstance(value, bool):
                 raise ConfigError(f"{where(key)}：应为 true 或 false")
             values[name] = value
         else:
             known = "select, extend-select, ignore, per-file-ignores, severity, fail-on, ruleset, exclude, " \
-                    "agency-kind, output-format, cache"
+                    "agency-kind, output-format, cache, baseline, min-severity"
             raise ConfigError(f"{where(key)}：未知的配置项 {key!r}（可用：{known}）")
     return replace(base, **values)
 
@@ -199,6 +218,8 @@ class Overrides:
     agency_kind: str | None = None
     output_format: str | None = None
     no_cache: bool = False
+    baseline: str | None = None
+    min_severity: str | None = None
 
     def apply(self, s: Settings) -> Settings:
         changes: dict = {}
@@ -208,11 +229,13 @@ class Overrides:
         if self.extend_select:
             changes["extend_select"] = changes.get("extend_select", s.extend_select) + self.extend_select
         changes["ignore"] = ignore + self.ignore
-        for name in ("fail_on", "agency_kind", "output_format"):
+        for name in ("fail_on", "agency_kind", "output_format", "min_severity"):
             if getattr(self, name) is not None:
                 changes[name] = getattr(self, name)
         if self.ruleset is not None:
             changes["ruleset"] = self.ruleset
+        if self.baseline is not None:
+            changes["baseline"] = os.path.abspath(self.baseline)
         if self.no_cache:
             changes["cache"] = False
         return replace(s, **changes)

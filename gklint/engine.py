@@ -21,10 +21,14 @@ class FileResult:
     unreadable: bool = False
     report: object = None
     skipped: bool = False  # no sign of being an annual report (a README, notes): not checked, counted
+    suppressed: list = field(default_factory=list)  # gklint.suppress.Suppressed: accepted deviations
 
     def to_dict(self) -> dict:
-        return {"path": self.path, "template": self.template, "report_year": self.report_year,
-                "skipped": self.skipped, "findings": [f.to_dict() for f in self.findings]}
+        d = {"path": self.path, "template": self.template, "report_year": self.report_year,
+             "skipped": self.skipped, "findings": [f.to_dict() for f in self.findings]}
+        if self.suppressed:
+            d["suppressed"] = [s.to_dict() for s in self.suppressed]
+        return d
 
 
 def choose_ruleset(report, ref: str | None) -> RuleSet:
@@ -69,16 +73,20 @@ def check_file(path: str, ruleset: str | None = None, agency_kind: str = "auto")
         result.unreadable = True
         result.findings.append(Finding("GK001", "error", f"无法读取文件：{exc}", {}))
         return result
+    from gklint import suppress
+
+    directives = suppress.take_directives(doc)
     rs, report, result.findings = check_document(doc, ruleset, agency_kind)
+    suppress.resolve_sections(directives, report)
+    result.findings, result.suppressed = suppress.apply(result.findings, directives)
     result.template, result.ruleset_path, result.report_year, result.report = rs.name, rs.path, report.year, report
     if not looks_like_report(report):
-        result.skipped, result.findings, result.template = True, [], None
+        result.skipped, result.findings, result.suppressed, result.template = True, [], [], None
     return result
 
 
 def looks_like_report(report) -> bool:
     """Any sign of an annual report: a title naming a year's report, two section headings, a statistics table.
-    A file with
-    none (a README, meeting notes) is skipped and counted, never a finding; GK002 is for files that look
-    like a report but cannot be understood."""
+    A file with none (a README, meeting notes) is skipped and counted, never a finding; GK002 is for files
+    that look like a report but cannot be understood."""
     return bool((report.title and report.year) or len(report.sections) >= 2 or report.tables)

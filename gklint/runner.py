@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from gklint.config import Resolver, Settings
 from gklint.engine import FileResult, check_file
 from gklint.findings import Finding
+from gklint.suppress import Suppressed
 
 PARALLEL_FROM = 8  # below this many files a process pool costs more than it saves
 
@@ -122,6 +123,9 @@ def run(files: list[str], settings: list[Settings], jobs: int, advance=None) -> 
         if advance:
             advance()
     for result, s in zip(results, settings):
+        by_config = [Suppressed(f, "config", s.why_disabled(f.code, result.path))
+                     for f in result.findings if not s.enabled(f.code, result.path)]
+        result.suppressed = [x for x in result.suppressed if s.enabled(x.finding.code, result.path)] + by_config
         result.findings = s.apply(result.findings, result.path)
     return results
 

@@ -46,6 +46,16 @@ ENGINE_RULES = {
                       "此问题不能通过 ignore 关闭：无法检查的文件不应被当作合格。",
                   example="把旧版 Word 的 .doc 文件改名为 .docx 后检查。",
                   fix="用 Word 或 WPS 另存为 .docx，或导出为 UTF-8 文本后再检查。"),
+    "GK005": Rule("GK005", "engine", "suppression-without-reason", "info", "忽略批注或注释行没有写理由",
+                  doc="Word 批注“gklint: ignore 代码 理由”或文本中的同名注释行只写了规则代码、没有写理由时报告。"
+                      "被忽略的问题仍然忽略；写明理由便于审核人员判断这一偏差为什么可以接受。",
+                  example="在表格单元格上添加批注“gklint: ignore GK304”。",
+                  fix="在代码后写明理由，例如“gklint: ignore GK304 本单位复议案件含上年结转，经法制科确认”。"),
+    "GK006": Rule("GK006", "engine", "unused-suppression", "info", "忽略批注或注释行没有忽略任何问题",
+                  doc="忽略批注或注释行所在的位置（段落、单元格、行或表格）没有它列出的问题，或者没有写规则代码时报告"
+                      "（类似 ruff 的 RUF100）。问题修正后应删除不再需要的忽略，以免以后掩盖新的问题。",
+                  example="“gklint: ignore GK503 暂缺数据”所在段落的占位内容已经填写。",
+                  fix="删除这条批注或注释行；如确需保留，检查规则代码是否写对、批注是否加在出问题的位置上。"),
 }
 
 

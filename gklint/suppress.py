@@ -1,0 +1,239 @@
+"""Accepted deviations written into the report itself (like ruff's noqa and Vale's comments):
+
+- .docx: a Word comment `gklint: ignore GK501 理由…` ignores those codes on the paragraph, cell, row or
+  table it is anchored on;
+- text / Markdown / HTML: a line `gklint: ignore GK501 理由…` (or `<!-- gklint: ignore … -->`) ignores
+  them on the next paragraph or table.
+
+A directive without a reason is GK005; one that suppresses nothing (or names no code) is GK006, like RUF100.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from gklint.document import Paragraph, Table
+from gklint.findings import Finding
+
+_DIRECTIVE = re.compile(r"^\s*(?:<!--\s*)?gklint\s*[:：]\s*ignore(?![A-Za-z])(?P<rest>.*?)\s*(?:-->)?\s*$",
+                        re.I | re.S)
+_CODE = re.compile(r"^[\s,，、;；]*(GK\d+)(?!\d)", re.I)
+_HIDDEN = re.compile(r"<!--\s*(gklint\s*[:：]\s*ignore(?![A-Za-z]).*?)-->", re.I | re.S)
+ROUTES = {"comment": "Word 批注", "line": "文中注释行", "baseline": "基线文件", "config": "配置文件"}
+
+
+@dataclass
+class Directive:
+    codes: tuple[str, ...]
+    reason: str
+    route: str  # "comment" (a Word comment) or "line" (a line in text, Markdown or HTML)
+    where: dict  # location of the directive itself, for GK005/GK006
+    targets: list[dict] = field(default_factory=list)  # locations it covers (see _covers)
+    used: bool = False
+
+
+@dataclass
+class Suppressed:
+    finding: Finding
+    by: str  # comment | line | baseline | config
+    reason: str
+
+    def to_dict(self) -> dict:
+        return {**self.finding.to_dict(), "by": self.by, "reason": self.reason}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Suppressed":
+        return cls(Finding.from_dict(d), d.get("by", ""), d.get("reason", ""))
+
+
+def parse(text: str) -> tuple[tuple[str, ...], str] | None:
+    """(codes, reason) of a `gklint: ignore` directive; None when the text is not one."""
+    m = _DIRECTIVE.match(text or "")
+    if not m:
+        return None
+    rest, codes = m.group("rest"), []
+    while (c := _CODE.match(rest)) is not None:
+        codes.append(c.group(1).upper())
+        rest = rest[c.end():]
+    reason = rest.strip().lstrip(":：-—,，、;；").strip()
+    return tuple(codes), reason
+
+
+def unhide_html(text: str) -> str:
+    """The HTML reader drops comments; a directive hidden in one becomes a paragraph of its own."""
+    return _HIDDEN.sub(lambda m: "<p>" + m.group(1).replace("<", "&lt;") + "</p>", text)
+
+
+def take_directives(doc) -> list[Directive]:
+    """The directives of a read document. Directive lines are removed from the text so that no rule and
+    no section binding ever sees them."""
+    if doc.reader.startswith("docx"):
+        if not any("gklint" in (c.get("comment") or "").lower() for c in doc.comments):
+            return []  # the common case costs nothing
+        return _docx_directives(doc.path)
+    out, keep, pending = [], [], []
+    for block in doc.blocks:
+        parsed = parse(block.text) if isinstance(block, Paragraph) else None
+        if parsed is not None:
+            d = Directive(parsed[0], parsed[1], "line", _loc(block.loc))
+            out.append(d)
+            pending.append(d)
+            continue
+        for d in pending:  # the next element, as markdownlint's disable-next-line
+            d.targets.append({"table_index": block.loc.table} if isinstance(block, Table) else _loc(block.loc))
+        pending = []
+        keep.append(block)
+    doc.blocks = keep
+    return out
+
+
+def _loc(loc) -> dict:
+    return {"line": loc.line} if loc.line is not None else {"para": loc.para}
+
+
+def _docx_directives(path: str) -> list[Directive]:
+    from gklint import wordxml
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            root = wordxml.parse_xml(zf.read(wordxml.DOCUMENT))
+            found = wordxml.comments(zf, root)
+        locator = wordxml.Locator(root, wordxml.numbered(path))
+    except Exception:  # the reader has already read this file; a comment we cannot place is only lost
+        return []
+    out = []
+    for c in found:
+        parsed = parse(c.text.split("\n", 1)[0])
+        if parsed is None:
+            continue
+        codes, reason = parsed
+        reason = " ".join(x for x in (reason, c.text.split("\n", 1)[1].strip() if "\n" in c.text else "") if x)
+        targets = [t for t in (locator.where(p) for p in c.paragraphs) if t]
+        targets += _whole_rows(locator, targets)
+        out.append(Directive(codes, reason, "comment", targets[0] if targets else {}, targets))
+    return out
+
+
+def _whole_rows(locator, targets: list[dict]) -> list[dict]:
+    """A comment that spans every cell of a row covers the row (and of every row, the table)."""
+    from gklint.wordxml import table_grid
+
+    extra, by_table = [], {}
+    for t in targets:
+        if "grid_row" in t:
+            by_table.setdefault(t["table_index"], set()).add((t["grid_row"], t["grid_col"]))
+    for k, covered in by_table.items():
+        tbl = locator.table(k)
+        if tbl is None:
+            continue
+        grid = table_grid(tbl)
+        hit = {id(grid[rc]) for rc in covered if rc in grid}
+        rows = sorted({r for r, _ in grid})
+        full = [r for r in rows if {id(tc) for (rr, _), tc in grid.items() if rr == r} <= hit]
+        extra += [{"table_index": k, "grid_row": r} for r in full]
+        if rows and full == rows:
+            extra.append({"table_index": k})
+    return extra
+
+
+def resolve_sections(directives: list[Directive], report) -> None:
+    """A directive on a section heading covers the findings about that section."""
+    if not directives or report is None:
+        return
+    for d in directives:
+        for s in report.sections:
+            here = _loc(s.loc) if s.loc and (s.loc.line is not None or s.loc.para is not None) else None
+            if here and here in d.targets:
+                d.targets.append({"section": s.key})
+
+
+def _covers(target: dict, loc: dict) -> bool:
+    if "section" in target:
+        return loc.get("section") == target["section"]
+    if "table_index" in target:
+        if loc.get("table_index") != target["table_index"]:
+            return False
+        if "grid_row" not in target:
+            return True
+        if loc.get("grid_row") != target["grid_row"]:
+            return False
+        return "grid_col" not in target or loc.get("grid_col") in (None, target["grid_col"])
+    if "table_index" in loc:
+        return False
+    if "line" in target:
+        return loc.get("line") == target["line"]
+    return loc.get("para") is not None and loc.get("para") == target.get("para")
+
+
+def apply(findings: list[Finding], directives: list[Directive]) -> tuple[list[Finding], list[Suppressed]]:
+    """Findings not covered by a directive (plus GK005/GK006 about the directives), and those covered."""
+    if not directives:
+        return findings, []
+    kept, suppressed = [], []
+    for f in findings:
+        d = None if f.code == "GK001" else next(
+            (d for d in directives if any(f.code.startswith(c) for c in d.codes)
+             and any(_covers(t, f.location) for t in d.targets)), None)
+        if d is None:
+            kept.append(f)
+        else:
+            d.used = True
+            suppressed.append(Suppressed(f, d.route, d.reason))
+    for d in directives:
+        kept += _about(d)
+    return sorted(kept, key=Finding.sort_key), suppressed
+
+
+def _about(d: Directive) -> list[Finding]:
+    kind = "批注" if d.route == "comment" else "注释行"
+    codes = "、".join(d.codes)
+    if not d.codes:
+        return [Finding("GK006", "info", f"忽略{kind}没有写规则代码，不忽略任何问题（应写成“gklint: ignore GK501 理由”）",
+                        dict(d.where), found="gklint: ignore " + d.reason)]
+    out = []
+    if not d.reason:
+        out.append(Finding("GK005", "info", f"忽略{kind}（{codes}）没有写理由；请写明为什么接受这一偏差",
+                           dict(d.where), expected="gklint: ignore 代码 理由", found=f"gklint: ignore {' '.join(d.codes)}"))
+    if not d.used:
+        out.append(Finding("GK006", "info", f"忽略{kind}（{codes}）所在位置没有这些问题，可以删除",
+                           dict(d.where), found=f"gklint: ignore {' '.join(d.codes)} {d.reason}".strip()))
+    return out
+
+
+def below(f: Finding, min_severity: str) -> bool:
+    """Under the display threshold (--min-severity); an unreadable file is always shown."""
+    from gklint.findings import SEVERITIES
+
+    return f.code != "GK001" and SEVERITIES.index(f.severity) < SEVERITIES.index(min_severity)
+
+
+def render(results) -> str:
+    """--show-suppressed in the line formats: each accepted finding, by which route, and the reason."""
+    from gklint.findings import describe
+    from gklint.output.text import clean
+
+    out = []
+    for r in results:
+        for x in r.suppressed:
+            f = x.finding
+            n = f.location.get("line") or f.location.get("para") or 0
+            where = describe(f.location)
+            why = ROUTES.get(x.by, x.by) + (f"：{x.reason}" if x.reason else "（没有写理由）")
+            out.append(f"{clean(r.path)}:{n}: {f.code} [已忽略 {f.severity}] {clean(f.message)}"
+                       + (f"（{clean(where)}）" if where else "") + f" —— {clean(why)}")
+    if not out:
+        return ""
+    return f"已忽略的问题（{len(out)} 个）：\n" + "".join(line + "\n" for line in out)
+
+
+def render_stale(stale) -> str:
+    """Baseline entries that no longer occur: fixed, so they can leave the baseline."""
+    if not stale:
+        return ""
+    from gklint.output.text import clean
+
+    lines = [f"{clean(e['path'])}: {clean(e.get('key') or e.get('code', ''))}" for e in stale]
+    return (f"基线中有 {len(stale)} 个问题已不再出现（已修正？可重新运行 --write-baseline 更新基线）：\n"
+            + "".join("  " + line + "\n" for line in lines))
