@@ -9,7 +9,9 @@ from gklint.document import Document, Paragraph, Table
 from gklint.numbers import DATE_RE, ISO_DATE_RE, find_dates, make_date
 from gklint.report.labels import heading_number, norm
 from gklint.report.model import DateFound, Period, Report, Section
-from gklint.report.tables import bind_stream, bind_table, merge_tables, signature_score, table_text
+from gklint.findings import table_name
+from gklint.report.tables import (bind_stream, bind_table, continues, merge_tables, named, signature_score,
+                                   table_text, without_repeated_header)
 from gklint.ruleset import RuleSet, SectionSpec, layouts
 
 _SUBHEAD = re.compile(r"^\s*(?:[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．])")
@@ -188,6 +190,10 @@ def bind_tables(doc: Document, report: Report, schema: RuleSet) -> dict:
             since_heading = True
         if not isinstance(block, Table):
             continue
+        if last_key is not None and not since_heading and continues(assigned[last_key], block):
+            # the header printed again after a page break: the same table, even with its signature
+            assigned[last_key] = merge_tables(assigned[last_key], block, specs[last_key])
+            continue
         text = table_text(block)
         scored = sorted(((signature_score(text, spec), key) for key, spec in specs.items() if key not in assigned),
                         reverse=True)
@@ -195,12 +201,13 @@ def bind_tables(doc: Document, report: Report, schema: RuleSet) -> dict:
             last_key = scored[0][1]
             assigned[last_key] = block
         elif last_key is not None and not since_heading:
-            assigned[last_key] = merge_tables(assigned[last_key], block)
+            assigned[last_key] = merge_tables(assigned[last_key], block, specs[last_key])
         since_heading = False
     bound = {}
     for key, spec in specs.items():
         if key in assigned:
-            bound[key] = bind_table(assigned[key], spec)
+            table = named(without_repeated_header(assigned[key]), table_name(key) or spec.title)
+            bound[key] = bind_table(table, spec)
             continue
         section = report.section(spec.section)
         if section is None:
