@@ -60,6 +60,8 @@ def excerpt(text: str, start: int, end: int, width: int = 30) -> tuple[str, tupl
 def location(loc=None, **labels) -> dict:
     """A location dict from a document Loc plus table/row/column labels."""
     out = {k: v for k, v in labels.items() if v not in (None, "")}
+    if table_name(out.get("table")):
+        out["table_name"] = table_name(out["table"])
     if loc is not None:
         if loc.line is not None:
             out["line"] = loc.line
@@ -68,7 +70,7 @@ def location(loc=None, **labels) -> dict:
         if loc.table is not None:
             out["table_index"] = loc.table
         if loc.table_name is not None:
-            out["table_name"] = loc.table_name
+            out["table_name"] = loc.table_name  # '表三（续）' for the part after a break
         if loc.row is not None:
             out["grid_row"] = loc.row
         if loc.col is not None:
