@@ -151,3 +151,29 @@ def test_header_printed_again_inside_one_table_object(tmp_path):
     bt = _t3(tmp_path / "inner.docx")
     assert not bt.missing_rows and not bt.extra_rows and not any(r.incomplete for r in bt.rows.values())
     assert _values(bt) == _values(_t3(whole))
+
+
+def test_header_laid_out_differently_on_the_next_page(tmp_path):
+    """Part 2 prints only the column headings, regrouped into one row (a PDF converted to Word); it follows
+    a 续表 caption and is still the same table."""
+    whole = build_docx(tmp_path / "whole.docx")
+    split = split_table(whole, tmp_path / "split.docx", 1, 12)
+    d = docx.Document(str(split))
+    second = d.tables[2]._tbl
+    first_row, second_row = second.findall(qn("w:tr"))[:2]
+    second.remove(first_row)  # the 勾稽关系 note and 申请人情况 are not printed again
+    for t in second_row.iter(qn("w:t")):
+        if t.text and "法人" in t.text:
+            t.text = ""  # and the group heading is left out: the row reads 自然人 … 总计
+    d.save(str(split))
+    rows = [r for r in read(str(split)).tables[2].rows]
+    assert [c.text for c in rows[0] if c.text] == ["自然人", "总计"]
+    bt = _t3(split)
+    assert not bt.missing_rows and not bt.extra_rows and not any(r.incomplete for r in bt.rows.values())
+    assert _values(bt) == _values(_t3(whole))
+
+
+def test_a_table_after_a_heading_is_never_merged(tmp_path):
+    """表四 printed with 表三's header words would still be 表四: a section heading separates them."""
+    report = bind(read(str(build_docx(tmp_path / "whole.docx"))))
+    assert report.tables["T4"].rows["数量"].cells["行政复议/总计"].loc.table_name == "表四"

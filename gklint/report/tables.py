@@ -255,13 +255,24 @@ def _is_repeat(row: list[Cell], header: set[str]) -> bool:
     return not _has_value(row) and (text in header or text.startswith(_CONTINUED))
 
 
-def drop_repeated_header(first: Table, rows: list[list[Cell]]) -> list[list[Cell]]:
+def _header_words(row: list[Cell], words: str) -> bool:
+    """A header row laid out differently on the next page: every one of its (two or more) cells is a
+    heading of the first part ('自然人', '法人或其他组织', '总计')."""
+    cells = [norm(c.text) for c in row if c.kind == "o" and norm(c.text)]
+    return not _has_value(row) and len(cells) >= 2 and all(c in words for c in cells)
+
+
+def drop_repeated_header(first: Table, rows: list[list[Cell]], leading: bool = True) -> list[list[Cell]]:
     """`rows` without the rows that repeat `first`'s header (or say '续表'): a header printed again after a
-    page break, in a second table object or inside the same one. Other rows are kept as they are."""
+    page break, in a second table object or inside the same one. Other rows are kept as they are.
+    `leading`: `rows` start a new part, whose rows before the first number may regroup the header cells."""
     header = header_rows(first)
     if not header:
         return rows
-    return [row for row in rows if not _is_repeat(row, header)]
+    words = "".join(header)
+    lead = next((k for k, row in enumerate(rows) if _has_value(row)), len(rows)) if leading else 0
+    return [row for k, row in enumerate(rows)
+            if not (_is_repeat(row, header) or (k < lead and _header_words(row, words)))]
 
 
 def _values_blank(row: list[Cell], label_cols: int) -> bool:
@@ -316,7 +327,7 @@ def merge_tables(first: Table, second: Table, spec: TableSpec | None = None) -> 
 def without_repeated_header(table: Table) -> Table:
     """A table whose header is printed again further down (a converted PDF, one table object per report)."""
     n = next((k for k, row in enumerate(table.rows) if _has_value(row)), len(table.rows))
-    body = drop_repeated_header(table, table.rows[n:])
+    body = drop_repeated_header(table, table.rows[n:], leading=False)
     if len(body) == len(table.rows) - n:
         return table
     return Table(rows=table.rows[:n] + body, loc=table.loc, exact=table.exact)
