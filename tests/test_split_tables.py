@@ -177,3 +177,17 @@ def test_a_table_after_a_heading_is_never_merged(tmp_path):
     """表四 printed with 表三's header words would still be 表四: a section heading separates them."""
     report = bind(read(str(build_docx(tmp_path / "whole.docx"))))
     assert report.tables["T4"].rows["数量"].cells["行政复议/总计"].loc.table_name == "表四"
+
+
+def test_text_report_with_a_continued_table(tmp_path):
+    """A .txt report whose 表三 goes on after a '续表' line with its header printed again."""
+    from conftest import ROOT
+
+    lines = (ROOT / "rules" / "cases" / "gb2021-2022.txt").read_text(encoding="utf-8").split("\n")
+    header = [line for line in lines if line.startswith("（本列数据的勾稽关系")]
+    at = next(k for k, line in enumerate(lines) if "5.属于三类内部事务信息" in line)
+    for name, extra in (("caption", ["", "续表", *header]), ("inner", header)):
+        path = tmp_path / f"{name}.txt"
+        path.write_text("\n".join(lines[:at] + extra + lines[at:]), encoding="utf-8")
+        findings = check_file(str(path)).findings
+        assert findings == [], (name, [(f.code, f.message) for f in findings])
