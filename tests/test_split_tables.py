@@ -107,6 +107,14 @@ def test_split_table_still_checks_its_identities(tmp_path):
     findings = check_file(str(split)).findings
     codes = [f.code for f in findings]
     assert "GK302" in codes and "GK204" not in codes, codes
+    f = next(f for f in findings if f.code == "GK302")
+    assert f.location["table_name"] == "表三（续）" and (f.found, f.expected) == ("35", "34")
+    # the drawing lists the rows of both parts in document order
+    from gklint.output.full import finding_block
+    text = "\n".join("".join(t for t, _ in line) for line in finding_block(f))
+    drawn = text[text.index("┌"):]
+    order = [drawn.index(label) for label in ("本年新收", "（一）予以公开", "8.属于行政查询事项", "（七）总计")]
+    assert order == sorted(order)
 
 
 def test_header_in_the_signature_does_not_make_a_new_table(tmp_path):

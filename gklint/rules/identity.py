@@ -174,7 +174,7 @@ def _table_words(bt) -> str:
 
 def _cell_dict(r, c, x) -> dict:
     return {"row": r.key, "row_label": r.label, "column": c, "value": x.value.raw,
-            "grid_row": x.loc.row, "grid_col": x.loc.col, "line": x.loc.line}
+            "grid_row": x.loc.row, "grid_col": x.loc.col, "line": x.loc.line, "table_index": x.loc.table}
 
 
 def check(report, rule, ctx):
