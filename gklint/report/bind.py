@@ -6,10 +6,10 @@ import re
 import unicodedata
 
 from gklint.document import Document, Paragraph, Table
+from gklint.findings import table_name
 from gklint.numbers import DATE_RE, ISO_DATE_RE, find_dates, make_date
 from gklint.report.labels import heading_number, norm
 from gklint.report.model import DateFound, Period, Report, Section
-from gklint.findings import table_name
 from gklint.report.tables import (bind_stream, bind_table, continues, merge_tables, named, signature_score,
                                    table_text, without_repeated_header)
 from gklint.ruleset import RuleSet, SectionSpec, layouts

@@ -211,25 +211,35 @@ def _not_evaluated(report, rule, ctx):
                            expected=f"{total} 项勾稽关系均可检查", found=f"{len(evs)} 项未能检查")
 
 
+def _names(items: list[str], unit: str) -> str:
+    """'「a」「b」' or '「a」「b」等 5 {unit}' (unit: 行 / 列), so a long list stays one line."""
+    return "".join(f"「{x}」" for x in items[:2]) + (f"等 {len(items)} {unit}" if len(items) > 2 else unit)
+
+
 def _reasons(why: list[tuple]) -> list[str]:
-    """Readable reasons; the blank or non-numeric cells of one row are named together."""
-    out, cols = [], {}
+    """Readable reasons, the rows (or a row's cells) with the same problem named together."""
+    rows: dict[str, list[str]] = {}
+    cols: dict[tuple, list[tuple]] = {}
     for label, kind, col, raw in why:
-        if kind in ("blank", "text"):
-            cols.setdefault((label, kind), []).append((col, raw))
-        elif kind == "missing":
-            out.append(f"缺少「{label}」行")
-        elif kind == "incomplete":
-            out.append(f"「{label}」行数值不完整")
-        else:
-            out.append(f"「{label}」行没有「{col}」列")
+        if kind in ("blank", "text", "no_column"):
+            if (col, raw) not in cols.setdefault((label, kind), []):
+                cols[(label, kind)].append((col, raw))
+        elif label not in rows.setdefault(kind, []):
+            rows[kind].append(label)
+    out = []
+    if rows.get("missing"):
+        out.append("缺少" + _names(rows["missing"], "行"))
+    if rows.get("incomplete"):
+        out.append(_names(rows["incomplete"], "行") + "数值不完整")
     for (label, kind), found in cols.items():
-        names = "".join(f"「{c}」" for c, _ in found[:2]) + (f"等 {len(found)} " if len(found) > 2 else "")
+        names = _names([c for c, _ in found], "列")
         if kind == "blank":
-            out.append(f"「{label}」行{names}列为空白")
+            out.append(f"「{label}」行{names}为空白")
+        elif kind == "no_column":
+            out.append(f"「{label}」行没有{names}")
         else:
-            shown = "、".join(f"“{raw}”" for _, raw in found[:2])
-            out.append(f"「{label}」行{names}列{shown}{'等' if len(found) > 2 else ''}不是数字")
+            shown = "、".join(f"“{raw}”" for _, raw in found[:2]) + ("等" if len(found) > 2 else "")
+            out.append(f"「{label}」行{names}{shown}不是数字")
     return out
 
 
@@ -253,9 +263,9 @@ def regroup(report, ruleset, findings: list[Finding]) -> list[Finding]:
             if any(m is None for m in members):
                 continue  # a finding was already merged or is not there: leave them as they are
             merged = _merged(report, key, cell_key, group, delta)
-            at = out.index(members[0])
-            out = [f for f in out if f not in members]
-            out.insert(min(at, len(out)), merged)
+            at = min(k for k, f in enumerate(out) if any(f is m for m in members))
+            out = [f for f in out if not any(f is m for m in members)]
+            out.insert(at, merged)
     return _no_contradictions(out)
 
 
