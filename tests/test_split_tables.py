@@ -199,3 +199,26 @@ def test_text_report_with_a_continued_table(tmp_path):
         path.write_text("\n".join(lines[:at] + extra + lines[at:]), encoding="utf-8")
         findings = check_file(str(path)).findings
         assert findings == [], (name, [(f.code, f.message) for f in findings])
+
+
+def test_row_cut_by_a_header_printed_inside_the_same_table(tmp_path):
+    whole = build_docx(tmp_path / "whole.docx")
+    d = docx.Document(str(whole))
+    tbl = d.tables[1]._tbl
+    rows = tbl.findall(qn("w:tr"))
+    label_half, value_half = rows[12], copy.deepcopy(rows[12])
+    cells_l, cells_v = label_half.findall(qn("w:tc")), value_half.findall(qn("w:tc"))
+    n_labels = len(cells_l) - 7
+    for k, (a, b) in enumerate(zip(cells_l, cells_v)):
+        _clear(a if k >= n_labels else b)  # label above the repeated header, numbers below it
+    for tr in rows[:HEADER_ROWS]:
+        label_half.addnext(copy.deepcopy(tr))
+    anchor = label_half
+    for _ in range(HEADER_ROWS):
+        anchor = anchor.getnext()
+    anchor.addnext(value_half)
+    d.save(str(tmp_path / "cut.docx"))
+    assert len(read(str(tmp_path / "cut.docx")).tables[1].rows) == len(rows) + HEADER_ROWS + 1
+    bt = _t3(tmp_path / "cut.docx")
+    assert not bt.missing_rows and not bt.extra_rows and not any(r.incomplete for r in bt.rows.values())
+    assert _values(bt) == _values(_t3(whole))

@@ -265,7 +265,7 @@ def bind_tables(doc: Document, report: Report, schema: RuleSet) -> dict:
     bound = {}
     for key, spec in specs.items():
         if key in assigned:
-            table = named(without_repeated_header(assigned[key]), table_name(key) or spec.title)
+            table = named(without_repeated_header(assigned[key], spec), table_name(key) or spec.title)
             bound[key] = bind_table(table, spec)
             continue
         section = report.section(spec.section)

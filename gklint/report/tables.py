@@ -324,13 +324,27 @@ def merge_tables(first: Table, second: Table, spec: TableSpec | None = None) -> 
     return Table(rows=head + rows, loc=first.loc, exact=first.exact and second.exact)
 
 
-def without_repeated_header(table: Table) -> Table:
-    """A table whose header is printed again further down (a converted PDF, one table object per report)."""
+def without_repeated_header(table: Table, spec: TableSpec | None = None) -> Table:
+    """A table whose header is printed again further down (a converted PDF, one table object per report);
+    a row cut in two by that header is joined again."""
     n = next((k for k, row in enumerate(table.rows) if _has_value(row)), len(table.rows))
-    body = drop_repeated_header(table, table.rows[n:], leading=False)
-    if len(body) == len(table.rows) - n:
+    header = header_rows(table)
+    if not header:
         return table
-    return Table(rows=table.rows[:n] + body, loc=table.loc, exact=table.exact)
+    rows, cut = list(table.rows[:n]), False
+    for row in table.rows[n:]:
+        if _is_repeat(row, header):
+            cut = True
+            continue
+        joined = _join_split_row(rows[-1], row, spec) if cut and len(rows) > n else None
+        if joined is not None:
+            rows[-1] = joined
+        else:
+            rows.append(row)
+        cut = False
+    if len(rows) == len(table.rows):
+        return table
+    return Table(rows=rows, loc=table.loc, exact=table.exact)
 
 
 def named(table: Table, name: str) -> Table:
