@@ -71,6 +71,7 @@ class Evaluation:
     coef: dict = field(default_factory=dict)  # (row key, col) -> its factor in left - right
     skipped: list[tuple] = field(default_factory=list)  # why it could not be: (row label, kind, column, raw)
     holds: bool = True
+    op: str = "=="
 
     @property
     def diff(self) -> Decimal:
@@ -85,7 +86,7 @@ def _label(bt, row_key: str) -> str:
     return spec.label if spec else row_key
 
 
-def _cells(bt, ref: Ref, item: str, why: list[str]):
+def _cells(bt, ref: Ref, item: str, why: list[tuple]):
     row_key, col = ref.row.replace("$", item), ref.col.replace("$", item)
     rows = [r.key for r in bt.spec.rows if row_key[1:] in r.tags] if row_key.startswith("#") else [row_key]
     out = []
@@ -129,7 +130,7 @@ def evaluate(report, rule) -> list[Evaluation]:
     expr = parse(rule.params["expr"])
     out = []
     for item in _items(rule, bt.spec) or [""]:
-        ev = Evaluation(rule, item)
+        ev = Evaluation(rule, item, op=expr.op)
         ev.left, ev.lcells = _side(bt, expr.left, item, ev.skipped, ev.coef, 1)
         ev.right, ev.rcells = _side(bt, expr.right, item, ev.skipped, ev.coef, -1)
         ev.holds = bool(ev.skipped) or compare(expr.op, ev.left, ev.right)
@@ -255,7 +256,7 @@ def regroup(report, ruleset, findings: list[Finding]) -> list[Finding]:
     for ev in evs:
         by_table.setdefault(ev.rule.params["table"], []).append(ev)
     for key, table_evs in by_table.items():
-        failing = [ev for ev in table_evs if not ev.holds]
+        failing = [ev for ev in table_evs if not ev.holds and ev.op == "=="]  # a bound has no single fix
         if len(failing) < 2:
             continue
         for cell_key, group, delta in _culprits(table_evs, failing):
