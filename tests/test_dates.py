@@ -113,3 +113,16 @@ def test_no_date_at_all_is_still_gk404(tmp_path):
     path = build_docx(tmp_path / "nodate.docx", date="")
     codes = {f.code for f in check_file(str(path)).findings}
     assert "GK404" in codes and "GK402" not in codes
+
+
+def test_signature_before_tables_attached_at_the_end(tmp_path):
+    """The statistics tables attached after the 落款 (附件): the 落款 date is still found, not a cell."""
+    path = build_docx(tmp_path / "attached.docx", date="2023年1月20日")
+    d = docx.Document(str(path))
+    body = d.element.body
+    for t in d.tables:
+        body.remove(t._tbl)
+        body.insert(len(body) - 1, t._tbl)  # before the section properties
+    d.save(str(path))
+    report = bind(read(str(path)))
+    assert report.publication.date == dt.date(2023, 1, 20) and report.publication.source == "落款"

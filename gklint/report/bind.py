@@ -190,7 +190,7 @@ def _closing_lines(doc: Document, stop: set, n: int = 6) -> list[tuple[str, obje
         if isinstance(block, Paragraph):
             out.append((block.text, block.loc))
         elif len(block.rows) > 4 or any(sum(c.kind == "o" for c in row) > 3 for row in block.rows):
-            break  # a statistics table, not a 落款 laid out in a table
+            continue  # a statistics table (perhaps attached after the 落款), not a 落款 laid out in a table
         else:
             for row in reversed(block.rows):
                 for cell in reversed(row):
