@@ -12,7 +12,8 @@ class ReadError(Exception):
 @dataclass(frozen=True)
 class Loc:
     """Where something is: line (text files, 1-based), paragraph (docx, 1-based),
-    table (1-based, in document order) with grid row/col (1-based)."""
+    table (1-based, in document order) with grid row/col (1-based). table_name: the name binding gave
+    the table ('表三'); without one a table is '第3张表格'."""
 
     line: int | None = None
     para: int | None = None
@@ -20,15 +21,14 @@ class Loc:
     row: int | None = None
     col: int | None = None
     page: int | None = None  # PDF page (1-based)
+    table_name: str | None = None
 
     def __str__(self) -> str:
         parts = []
         if self.table is not None:
-            parts.append(f"表{self.table}")
-            if self.row is not None:
-                parts.append(f"第{self.row}行")
-            if self.col is not None:
-                parts.append(f"第{self.col}列")
+            where = (f"第{self.row}行" if self.row is not None else "") + \
+                (f"第{self.col}列" if self.col is not None else "")
+            parts.append((self.table_name or f"第{self.table}张表格") + where)
         if self.line is not None:
             parts.append(f"第{self.line}行" if self.table is None else f"(文本第{self.line}行)")
         elif self.para is not None and self.table is None:

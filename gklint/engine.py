@@ -42,11 +42,13 @@ def choose_ruleset(report, ref: str | None) -> RuleSet:
 def check_document(doc, ruleset: str | None = None, agency_kind: str = "auto"):
     """Bind a read document and run its rule set: (rule set, report, sorted findings)."""
     from gklint import rules
+    from gklint.rules.identity import regroup
 
     report = bind(doc)
     rs = choose_ruleset(report, ruleset)
     _rebind_if_derived(doc, report, rs)
     findings = rules.run(report, rs, rules.Context(rs, agency_kind))
+    findings = regroup(report, rs, findings)  # one wrong cell behind several identity findings: one finding
     if any(f.code == "GK002" for f in findings):  # not a report at all: "section 一 missing" etc. is noise
         findings = [f for f in findings if f.code.startswith("GK00")]
     return rs, report, sorted(findings, key=Finding.sort_key)

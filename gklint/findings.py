@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 SEVERITIES = ("info", "warning", "error")
@@ -59,6 +60,8 @@ def excerpt(text: str, start: int, end: int, width: int = 30) -> tuple[str, tupl
 def location(loc=None, **labels) -> dict:
     """A location dict from a document Loc plus table/row/column labels."""
     out = {k: v for k, v in labels.items() if v not in (None, "")}
+    if table_name(out.get("table")):
+        out["table_name"] = table_name(out["table"])
     if loc is not None:
         if loc.line is not None:
             out["line"] = loc.line
@@ -66,6 +69,8 @@ def location(loc=None, **labels) -> dict:
             out["para"] = loc.para
         if loc.table is not None:
             out["table_index"] = loc.table
+        if loc.table_name is not None:
+            out["table_name"] = loc.table_name  # '表三（续）' for the part after a break
         if loc.row is not None:
             out["grid_row"] = loc.row
         if loc.col is not None:
@@ -75,11 +80,34 @@ def location(loc=None, **labels) -> dict:
     return out
 
 
+_CN = "〇一二三四五六七八九十"
+
+
+def table_name(key: str | None) -> str | None:
+    """The national format's name for a bound table: T2 -> 表二, T3 -> 表三, T4 -> 表四."""
+    m = re.fullmatch(r"T(\d{1,2})", key or "")
+    if not m or not 0 < int(m.group(1)) <= 10:
+        return None
+    return "表" + _CN[int(m.group(1))]
+
+
+def _table_words(loc: dict) -> str:
+    """'表三（收到和处理政府信息公开申请情况）', '第3张表格' for a table binding did not recognise, or ''."""
+    name = loc.get("table_name") or table_name(loc.get("table"))
+    if not name and loc.get("table_index"):
+        name = f"第{loc['table_index']}张表格"
+    title = loc.get("table_title")
+    if name and title and title not in name:
+        return f"{name}（{title}）"
+    return name or title or ""
+
+
 def describe(loc: dict) -> str:
-    """'表三 （七）总计 / 总计（第12行）' for messages and concise output."""
+    """'表三（收到和处理政府信息公开申请情况） （七）总计 「总计」列 第12行第10列' for messages and concise output."""
     parts = []
-    if loc.get("table_title"):
-        parts.append(loc["table_title"])
+    table = _table_words(loc)
+    if table:
+        parts.append(table)
     if loc.get("row_label"):
         parts.append(loc["row_label"])
     if loc.get("column"):
@@ -87,10 +115,10 @@ def describe(loc: dict) -> str:
     if loc.get("section"):
         parts.append(f"第{loc['section']}部分")
     if loc.get("grid_row") and not loc.get("line"):
-        parts.append(f"表{loc.get('table_index', '')}第{loc['grid_row']}行第{loc['grid_col']}列")
+        parts.append(f"第{loc['grid_row']}行" + (f"第{loc['grid_col']}列" if loc.get("grid_col") else ""))
     elif loc.get("line"):
         parts.append(f"第{loc['line']}行")
-    elif loc.get("para"):
+    elif loc.get("para") and not table:
         parts.append(f"第{loc['para']}段")
     if loc.get("page"):
         parts.insert(0, f"第{loc['page']}页")

@@ -50,12 +50,15 @@ def test_full_report_draws_the_offending_rows_with_rich(gk301_docx):
     console = Console(record=True, width=200, force_terminal=True, color_system="truecolor")
     full.print_rich(full.render([result], 0.5), console)
     text = console.export_text(clear=False)
-    gk301 = next(f for f in result.findings if f.code == "GK301")
-    assert "GK301" in text and "┌" in text and "└" in text
-    # the rows of the identity (一, 二, (七), 四) are drawn for the 自然人 column, the bad cell marked
-    drawing = text[text.index("GK301"):text.index("GK302")]
-    assert "自然人" in drawing and "本年新收" in drawing and "结转下年度" in drawing
-    assert f"{gk301.found} → {gk301.expected}" in drawing
+    # one wrong cell ((七)总计 of 自然人) breaks GK301, GK302 and GK303: one finding on that cell
+    assert [f.code for f in result.findings if f.code.startswith("GK30")] == ["GK302"]
+    gk = result.findings[0]
+    assert (gk.found, gk.expected) == ("35", "34") and "GK301" in gk.message and "GK303" in gk.message
+    assert "GK302" in text and "┌" in text and "└" in text
+    # the rows of the identities (一, 二, the results, (七), 四) are drawn, the bad cell marked
+    drawing = text[text.index("GK302"):text.index("检查了")]
+    assert "自然人" in drawing and "本年新收" in drawing and "结转下年度" in drawing and "予以公开" in drawing
+    assert f"{gk.found} → {gk.expected}" in drawing
     assert "检查了 1 个文件" in text and "个错误" in text
     # and the marked cell is coloured on a terminal
     styled = console.export_text(styles=True)
@@ -129,7 +132,8 @@ def test_sarif_is_valid_against_the_official_schema(capsys, tmp_path):
     for result in run_["results"]:
         assert ids[result["ruleIndex"]] == result["ruleId"]
     by_code = {r["ruleId"]: r for r in run_["results"]}
-    assert by_code["GK304"]["locations"][0]["logicalLocations"][0]["fullyQualifiedName"].startswith("政府信息公开行政复议")
+    assert by_code["GK304"]["locations"][0]["logicalLocations"][0]["fullyQualifiedName"].startswith(
+        "表四（政府信息公开行政复议、行政诉讼情况） 「行政复议/总计」列 第4行第5列")
     assert by_code["GK304"]["properties"]["expected"] == "5"
     gk501 = by_code["GK501"]["locations"][0]["physicalLocation"]
     assert gk501["artifactLocation"]["uri"].endswith("001.txt") and gk501["region"]["startLine"] > 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from gklint.findings import table_name
 from gklint.report.model import BoundRow, BoundTable, Report
 
 
@@ -23,7 +24,7 @@ def _row(row: BoundRow, columns: list[str]) -> dict:
 
 def _table(t: BoundTable) -> dict:
     return {
-        "title": t.title, "source": t.source, "location": t.loc.to_dict(),
+        "name": _name(t), "title": t.title, "source": t.source, "location": t.loc.to_dict(),
         "rows": [_row(r, list(r.cells)) for r in t.rows.values()],
         "missing_rows": t.missing_rows, "missing_columns": t.missing_columns,
         "extra_rows": [{"label": r.label, "location": r.loc.to_dict(), "values": [c.value.raw for c in r.found]}
@@ -94,7 +95,8 @@ def to_markdown(report: Report) -> str:
     if missing:
         lines.append(f"\n未找到的部分：{'、'.join(missing)}")
     for key, t in [*report.tables.items(), *((k, bt) for k, (bt, _) in report.unread.items())]:
-        lines += ["", f"## 表 {key}：{t.title}（{t.loc}）", ""]
+        where = f"（{t.loc}）" if t.loc.table is None and str(t.loc) else ""  # cells from loose paragraphs
+        lines += ["", f"## {_name(t)}（{key}）：{t.title}{where}", ""]
         if key in report.unread:
             lines += [f"无法按国家格式读取：{report.unread[key][1]}（以下为读到的内容，未检查）", ""]
         cols = sorted({c for r in t.rows.values() for c in r.cells}, key=lambda c: _col_order(t, c))
@@ -122,6 +124,11 @@ def to_markdown(report: Report) -> str:
         for r in t.extra_rows:
             lines.append(f"\n未识别的行：{r.label}（{r.loc}）：{'、'.join(c.value.raw for c in r.found)}")
     return "\n".join(lines) + "\n"
+
+
+def _name(t: BoundTable) -> str:
+    """表二/表三/表四 as the national format names them (the rule set's key otherwise)."""
+    return t.loc.table_name or table_name(t.key) or t.key
 
 
 def _col_order(t: BoundTable, col: str) -> int:

@@ -68,7 +68,7 @@ def cell_drawing(f: Finding) -> list[Line]:
     if not cells:
         return []
     row_keys, col_keys, values = [], [], {}
-    for c in sorted(cells, key=lambda c: (c.get("grid_row") or 0)):
+    for c in sorted(cells, key=lambda c: (c.get("table_index") or 0, c.get("grid_row") or 0)):  # parts in order
         rk = (c.get("table"), c.get("row"))
         if rk not in row_keys:
             row_keys.append(rk)

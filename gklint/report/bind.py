@@ -6,11 +6,12 @@ import re
 import unicodedata
 
 from gklint.document import Document, Loc, Paragraph, Table
+from gklint.findings import table_name
 from gklint.numbers import DATE_RE, ISO_DATE_RE, find_dates, make_date
 from gklint.report.labels import heading_number, norm
 from gklint.report.model import DateFound, Period, Report, Section
-from gklint.report.tables import bind_flat, bind_stream, bind_table, merge_tables, signature_score, table_text
-from gklint.report.tables import unreadable_reason
+from gklint.report.tables import (bind_flat, bind_stream, bind_table, continues, merge_tables, named, signature_score,
+                                  table_text, unreadable_reason, without_repeated_header)
 from gklint.ruleset import RuleSet, SectionSpec, layouts
 
 _SUBHEAD = re.compile(r"^\s*(?:[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．])")
@@ -169,13 +170,37 @@ def _is_date_line(text: str) -> bool:
     return False
 
 
+def _signature_date_line(text: str) -> bool:
+    """'临江市生态环境局\t\t2023年2月20日': the agency and the date of the 落款 on one line, the date at the
+    end after tabs or spaces, the agency a short name, not a sentence."""
+    s = unicodedata.normalize("NFKC", text).strip()
+    for rx in (DATE_RE, ISO_DATE_RE):
+        last = None
+        for last in rx.finditer(s):
+            pass
+        if last is None or s[last.end():].strip(" )）"):
+            continue
+        agency = s[: last.start()]
+        if (agency[-1:].isspace() and 0 < len(agency.strip()) <= 40
+                and not re.search(r"[。；;，,：:！？!?]", agency)):
+            return True
+    return False
+
+
 def _drop_signature(last: Section) -> None:
     """The 落款 (agency name and date) closes the document; it is not content of section 六."""
     paras = last.paragraphs
-    while paras and _is_date_line(paras[-1].text):
-        paras.pop()
-        if paras and len(paras[-1].text) <= 30 and not paras[-1].text.endswith(("。", "；", ";")):
+    while paras and (_is_date_line(paras[-1].text) or _signature_date_line(paras[-1].text)):
+        text = paras.pop().text
+        alone = _is_date_line(text)
+        if alone and paras and len(paras[-1].text) <= 30 and not paras[-1].text.endswith(("。", "；", ";")):
             paras.pop()
+        # flattened text: "无 平潭综合实验区公安局 2020年1月17日" — the content before the agency stays
+        dates = [] if alone else list(DATE_RE.finditer(text)) + list(ISO_DATE_RE.finditer(text))
+        before = text[:max(m.start() for m in dates)].rstrip().rsplit(None, 1) if dates else []
+        if len(before) == 2 and before[0].strip():
+            paras.append(Paragraph(before[0].strip(), last.loc))
+            break
 
 
 # --- title, year, dates ---
@@ -224,6 +249,8 @@ def _title(report: Report) -> None:
 
 
 def _publication(report: Report) -> None:
+    """'发布日期：' near the top, else the 落款 date at the end (alone, after the agency on its line, in a
+    table cell or text box, or a date field's result), else a date in brackets under the title."""
     pars = report.document.paragraphs
     for p in pars[:12]:
         m = _PUBLISHED.search(unicodedata.normalize("NFKC", p.text))
@@ -232,12 +259,52 @@ def _publication(report: Report) -> None:
             if dates:
                 report.publication = DateFound(dates[0][0], p.loc, "发布日期", p.text.strip())
                 return
-    for p in reversed(pars[-6:]):
-        if _is_date_line(p.text):
-            dates = find_dates(p.text)
+    stop = {s.loc for s in report.sections} | {report.title_loc}
+    for text, loc in _closing_lines(report.document, stop):
+        if _is_date_line(text) or _signature_date_line(text):
+            dates = find_dates(text)
             if dates:
-                report.publication = DateFound(dates[0][0], p.loc, "落款", p.text.strip())
+                report.publication = DateFound(dates[-1][0], loc, "落款", text.strip())
                 return
+    found = _dated_under_title(report, pars)
+    if found is not None:
+        report.publication = found
+
+
+_BRACKETED_DATE = re.compile(r"^[(（]\s*([^()（）]{6,20})\s*[)）]$")
+
+
+def _dated_under_title(report: Report, pars: list[Paragraph]) -> DateFound | None:
+    """'（2023年2月20日）' on its own line right under the title, as official documents print it."""
+    start = next((k + 1 for k, p in enumerate(pars) if p.loc == report.title_loc), None)
+    for p in pars[start:start + 2] if start is not None else pars[:6]:
+        m = _BRACKETED_DATE.match(unicodedata.normalize("NFKC", p.text).strip())
+        if m and _is_date_line(m.group(1)):
+            dates = find_dates(m.group(1))
+            if dates:
+                return DateFound(dates[0][0], p.loc, "标题下日期", p.text.strip())
+    return None
+
+
+def _closing_lines(doc: Document, stop: set, n: int = 6) -> list[tuple[str, object]]:
+    """The last `n` lines of the document, last first: paragraphs, and the cells of a small table at the
+    end (a 落款 laid out in a borderless table); never the title or a heading and what precedes them."""
+    out: list[tuple[str, object]] = []
+    for block in reversed(doc.blocks):
+        if block.loc in stop:
+            break
+        if isinstance(block, Paragraph):
+            out.append((block.text, block.loc))
+        elif len(block.rows) > 4 or any(sum(c.kind == "o" for c in row) > 3 for row in block.rows):
+            continue  # a statistics table (perhaps attached after the 落款), not a 落款 laid out in a table
+        else:
+            for row in reversed(block.rows):
+                for cell in reversed(row):
+                    if cell.kind == "o" and cell.text.strip():
+                        out += [(line, cell.loc) for line in reversed(cell.text.split("\n")) if line.strip()]
+        if len(out) >= n:
+            break
+    return out[:n]
 
 
 def _page_date(report: Report) -> None:
@@ -299,6 +366,10 @@ def bind_tables(doc: Document, report: Report, schema: RuleSet) -> dict:
             since_heading = True
         if not isinstance(block, Table):
             continue
+        if last_key is not None and not since_heading and continues(assigned[last_key], block):
+            # the header printed again after a page break: the same table, even with its signature
+            assigned[last_key] = merge_tables(assigned[last_key], block, specs[last_key])
+            continue
         text = table_text(block)
         scored = sorted(((signature_score(text, spec), key) for key, spec in specs.items() if key not in assigned),
                         reverse=True)
@@ -306,12 +377,13 @@ def bind_tables(doc: Document, report: Report, schema: RuleSet) -> dict:
             last_key = scored[0][1]
             assigned[last_key] = block
         elif last_key is not None and not since_heading:
-            assigned[last_key] = merge_tables(assigned[last_key], block)
+            assigned[last_key] = merge_tables(assigned[last_key], block, specs[last_key])
         since_heading = False
     bound = {}
     for key, spec in specs.items():
         if key in assigned:
-            bound[key] = bind_table(assigned[key], spec)
+            table = named(without_repeated_header(assigned[key], spec), table_name(key) or spec.title)
+            bound[key] = bind_table(table, spec)
             continue
         section = report.section(spec.section)
         if section is None:

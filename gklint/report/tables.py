@@ -8,9 +8,9 @@ kept as incomplete instead of being shifted into the wrong columns.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from gklint.document import Loc, Table
+from gklint.document import Cell, Loc, Table
 from gklint.numbers import looks_like_value, parse_value
 from gklint.report.flat import flat_cells, is_run, split_digits
 from gklint.report.labels import key as label_key
@@ -162,7 +162,7 @@ def _label_from_match(raw: RawRow, row: RowSpec) -> tuple[str, Loc | None]:
         if _score([label_key(part)], row):
             # header words run into the label in flattened text: start the label at the row's own words
             starts = [part.find(p) for p in row.match if part.find(p) > 0]
-            first = part[min(starts):] if starts and k == 0 and len(part) > 2 * HEADER_RUN_IN else part
+            first = part[min(starts):] if starts and len(part) > 2 * HEADER_RUN_IN else part
             return " ".join([first] + [t for t, _ in raw.parts[k + 1:]]), loc
     return raw.label, raw.loc
 
@@ -182,6 +182,21 @@ def _completes(label: str, more: str, row: RowSpec) -> bool:
     """Does `more` finish a label wrapped onto the next line ('补正后申请内容仍' + '不明确')?"""
     full = label_key(row.label.split()[-1])
     return full not in label_key(label) and full in label_key(label + more)
+
+
+HEADER_WORDS_MIN = 3  # a row with no values naming this many columns or rows is a header, not a data row
+
+
+def _header_like(raw: RawRow, spec: TableSpec) -> bool:
+    """No values, and cells naming several different columns or rows ("项目 本年新收件数 上年结转件数 …")."""
+    if any(t.strip() for t, _ in raw.values):
+        return False
+    names = {norm(c.rsplit("/", 1)[-1]) for c in spec.columns} | {norm(w) for r in spec.rows for w in r.columns or []}
+    named = set()
+    for t, _ in raw.parts:
+        row, _strong = match_row([t], spec)
+        named.add(norm(t) if norm(t) in names else row.key if row else None)
+    return len(named - {None}) >= HEADER_WORDS_MIN
 
 
 def bind_rows(raw_rows: list[RawRow], spec: TableSpec, loc: Loc, exact: bool, source: str) -> BoundTable:
@@ -204,6 +219,8 @@ def bind_rows(raw_rows: list[RawRow], spec: TableSpec, loc: Loc, exact: bool, so
             if not used or wide:
                 header += parts
             continue
+        if in_body and _header_like(raw, spec):
+            continue  # a header printed again inside the body (an OCR'd page, a continued table)
         row, strong = match_row(parts, spec, used)
         if not in_body:
             if row is None or not strong:
@@ -275,7 +292,138 @@ def signature_score(text: str, spec: TableSpec) -> int:
     return sum(1 for s in spec.signature if norm(s) in t)
 
 
-def merge_tables(first: Table, second: Table) -> Table:
-    """A table continued after a break (a new table with no header of its own)."""
-    return Table(rows=first.rows + second.rows, loc=first.loc, exact=first.exact and second.exact)
+_CONTINUED = ("续表", "续上表", "接上表", "上接")
 
+
+def _row_text(row: list[Cell]) -> str:
+    return norm("".join(c.text for c in row if c.kind == "o"))
+
+
+def _has_value(row: list[Cell]) -> bool:
+    return any(c.kind == "o" and looks_like_value(c.text) for c in row)
+
+
+def header_rows(table: Table) -> set[str]:
+    """The texts of the rows before the first row with a value: the table's header."""
+    out = set()
+    for row in table.rows:
+        if _has_value(row):
+            break
+        if _row_text(row):
+            out.add(_row_text(row))
+    return out
+
+
+def _is_repeat(row: list[Cell], header: set[str]) -> bool:
+    text = _row_text(row)
+    return not _has_value(row) and (text in header or text.startswith(_CONTINUED))
+
+
+def _header_words(row: list[Cell], words: str) -> bool:
+    """A header row laid out differently on the next page: every one of its (two or more) cells is a
+    heading of the first part ('自然人', '法人或其他组织', '总计')."""
+    cells = [norm(c.text) for c in row if c.kind == "o" and norm(c.text)]
+    return not _has_value(row) and len(cells) >= 2 and all(c in words for c in cells)
+
+
+def drop_repeated_header(first: Table, rows: list[list[Cell]], leading: bool = True) -> list[list[Cell]]:
+    """`rows` without the rows that repeat `first`'s header (or say '续表'): a header printed again after a
+    page break, in a second table object or inside the same one. Other rows are kept as they are.
+    `leading`: `rows` start a new part, whose rows before the first number may regroup the header cells."""
+    header = header_rows(first)
+    if not header:
+        return rows
+    words = "".join(header)
+    lead = next((k for k, row in enumerate(rows) if _has_value(row)), len(rows)) if leading else 0
+    return [row for k, row in enumerate(rows)
+            if not (_is_repeat(row, header) or (k < lead and _header_words(row, words)))]
+
+
+def _values_blank(row: list[Cell], label_cols: int) -> bool:
+    return not any(c.text.strip() for c in row[label_cols:] if c.kind == "o")
+
+
+def _label_cols(row: list[Cell]) -> int:
+    """Grid columns before the first value cell of a row (its label part)."""
+    return next((k for k, c in enumerate(row) if c.kind == "o" and looks_like_value(c.text)), len(row))
+
+
+def _join_split_row(last: list[Cell], first: list[Cell], spec: TableSpec | None) -> list[Cell] | None:
+    """One row cut by a page break: its label (or the start of it) at the end of part 1, its numbers (or the
+    rest of its label) at the start of part 2. Joined cell by cell, and only when both halves have the same
+    cells in the value part and never both fill one of them."""
+    if len(last) != len(first) or not any(c.text.strip() for c in last):
+        return None
+    cut = min(_label_cols(last), _label_cols(first))
+    if any(a.kind != b.kind or a.kind != "o" for a, b in zip(last[cut:], first[cut:])):
+        return None  # a full-width caption row, or another layout: not the other half of this row
+    label = [c.text for c in first[:cut] if c.kind == "o" and c.text.strip()]
+    if label and spec is not None:
+        mine = match_row(label, spec)[0]
+        before = match_row([c.text for c in last[:cut] if c.kind == "o" and c.text.strip()], spec)[0]
+        if mine is not None and before is not None and mine.key != before.key:
+            return None  # two rows of their own, not two halves of one
+    last_values, first_values = not _values_blank(last, cut), not _values_blank(first, cut)
+    if first_values and last_values:
+        return None
+    if not first_values and not label:
+        return None
+    joined = []
+    for a, b in zip(last, first):
+        keep = b if b.text.strip() and not a.text.strip() else a
+        text = a.text + b.text if a.kind == "o" and b.kind == "o" else (a.text or b.text)
+        joined.append(Cell(text, keep.loc, a.kind if a.kind == "o" or not b.text else b.kind))
+    return joined
+
+
+def merge_tables(first: Table, second: Table, spec: TableSpec | None = None) -> Table:
+    """A table continued after a break: repeated header rows (and a '续表' row) dropped, a row cut in two by
+    the break joined again."""
+    rows = drop_repeated_header(first, second.rows)
+    head = list(first.rows)
+    if head and rows:
+        joined = _join_split_row(head[-1], rows[0], spec)
+        if joined is not None:
+            head[-1], rows = joined, rows[1:]
+    return Table(rows=head + rows, loc=first.loc, exact=first.exact and second.exact)
+
+
+def without_repeated_header(table: Table, spec: TableSpec | None = None) -> Table:
+    """A table whose header is printed again further down (a converted PDF, one table object per report);
+    a row cut in two by that header is joined again."""
+    n = next((k for k, row in enumerate(table.rows) if _has_value(row)), len(table.rows))
+    header = header_rows(table)
+    if not header:
+        return table
+    rows, cut = list(table.rows[:n]), False
+    for row in table.rows[n:]:
+        if _is_repeat(row, header):
+            cut = True
+            continue
+        joined = _join_split_row(rows[-1], row, spec) if cut and len(rows) > n else None
+        if joined is not None:
+            rows[-1] = joined
+        else:
+            rows.append(row)
+        cut = False
+    if len(rows) == len(table.rows):
+        return table
+    return Table(rows=rows, loc=table.loc, exact=table.exact)
+
+
+def named(table: Table, name: str) -> Table:
+    """The table with its Word-like name ('表三') in every location; the parts after a break are '表三（续）'."""
+    first = table.loc.table
+
+    def rename(loc: Loc) -> Loc:
+        return replace(loc, table_name=name if loc.table in (None, first) else f"{name}（续）")
+
+    rows = [[Cell(c.text, rename(c.loc), c.kind) for c in row] for row in table.rows]
+    return Table(rows=rows, loc=rename(table.loc), exact=table.exact)
+
+
+def continues(first: Table, second: Table) -> bool:
+    """Does `second` print `first`'s header again (a table continued on the next page)?"""
+    header = header_rows(first)
+    lead = next((k for k, row in enumerate(second.rows) if _has_value(row)), len(second.rows))
+    return bool(header) and any(_row_text(row) in header for row in second.rows[:lead])
