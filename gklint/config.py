@@ -61,7 +61,9 @@ class Settings:
         """Selected findings, re-graded by the severity overrides."""
         out = []
         for f in findings:
-            if not self.enabled(f.code, path):
+            # a finding that names one wrong cell for several identities stands for each of their codes
+            codes = [f.code] + [x["code"] for x in f.location.get("identities", []) if isinstance(x, dict)]
+            if not any(self.enabled(code, path) for code in codes):
                 continue
             best = max(((len(p), sev) for p, sev in self.severity if f.code.startswith(p)), default=None)
             out.append(replace(f, severity=best[1]) if best and f.code not in UNIGNORABLE else f)

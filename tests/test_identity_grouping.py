@@ -106,3 +106,17 @@ def test_table_with_nothing_readable_is_one_finding_and_a_missing_table_none(tmp
     d.save(str(path))
     codes = [f.code for f in check_file(str(path)).findings]
     assert "GK201" in codes and "GK305" not in codes
+
+
+def test_selecting_any_of_the_grouped_codes_keeps_the_finding(tmp_path, capsys):
+    import json
+
+    from gklint.cli import main
+
+    data = consistent_data()
+    data["t3"]["一"][0] = 36  # one finding, coded GK301, that also stands for GK303
+    path = build_docx(tmp_path / "r.docx", data=data, text=narrative(consistent_data(), 2022))
+    for select, kept in (("GK303", True), ("GK301", True), ("GK304", False)):
+        main(["check", str(path), "--select", select, "--output-format", "json", "--no-cache"])
+        codes = [f["code"] for f in json.loads(capsys.readouterr().out)["files"][0]["findings"]]
+        assert (codes == ["GK301"]) is kept, (select, codes)
