@@ -80,6 +80,20 @@ def test_auto_numbered_headings_and_libreoffice_fixtures(base, drafts_dir):
         assert [s.key for s in result.report.sections] == list("一二三四五六"), path.name
 
 
+def test_libreoffice_saved_draft_reads_as_word_shows_it(base_view):
+    """tests/drafts.py libreoffice_source saved by LibreOffice: its own spelling of moves, deletions,
+    content controls, hidden text, the TOC field and the text box."""
+    path = DATA / "libreoffice" / "drafts2022.docx"
+    xml = zipfile.ZipFile(path).read("word/document.xml")
+    assert all(tag in xml for tag in (b"<w:moveFrom ", b"<w:del ", b"<w:sdt>", b"<w:vanish/>", b"TOC",
+                                      b"mc:AlternateContent"))
+    result = check_file(str(path))
+    assert _loud(result.findings) == []
+    pars, tables = _view(result.report.document)
+    assert [p for p in pars if p != "目录"] == base_view[0] and "目录" in pars
+    assert tables == base_view[1]
+
+
 @pytest.mark.parametrize("name", sorted(DEFECTS))
 def test_defect_inside_a_construct_is_found_exactly(name, base, drafts_dir):
     """A defect planted in a tracked change or a text box gives exactly the findings of a plain report
