@@ -167,6 +167,19 @@ def test_clean_xml_is_left_alone():
     assert _norm(f"<w:p>{R('a')}</w:p><w:tbl><w:tr><w:tc><w:p>{R('1')}</w:p></w:tc></w:tr></w:tbl>") is None
 
 
+def test_other_namespace_prefix_is_normalised_too():
+    xml = ('<x:document xmlns:x="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><x:body><x:p>'
+           '<x:sdt><x:sdtContent><x:r><x:t>1</x:t></x:r></x:sdtContent></x:sdt><x:moveFrom><x:r><x:t>2</x:t></x:r>'
+           '</x:moveFrom></x:p></x:body></x:document>')
+    assert b"sdt" not in normalise_document(xml.encode()) and b">2<" not in normalise_document(xml.encode())
+
+
+def test_nested_table_is_noticed_and_flattened():
+    cell = "<w:tc><w:p>" + R("外") + "</w:p>{}</w:tc>"
+    inner = "<w:tbl><w:tr>" + cell.format("") + cell.format("") + "</w:tr></w:tbl><w:p/>"
+    assert _norm("<w:tbl><w:tr>" + cell.format(inner) + "</w:tr></w:tbl>") == ["外", "外", "外", ""]
+
+
 def test_deleted_paragraph_mark_joins_the_next_paragraph_keeping_its_properties():
     from lxml import etree
 
@@ -224,7 +237,8 @@ def test_content_controls_custom_xml_and_smart_tags_are_unwrapped_at_every_level
     sdt = '<w:sdt><w:sdtPr><w:id w:val="1"/></w:sdtPr><w:sdtContent>{}</w:sdtContent></w:sdt>'
     row = "<w:tr>" + sdt.format(cell.format(sdt.format(R("1")))) + cell.format(R("2")) + "</w:tr>"
     body = ("<w:tbl>" + sdt.format(sdt.format(row)) + '<w:customXml w:element="x"><w:customXmlPr/>'
-            + row + "</w:customXml></w:tbl>" + sdt.format(f'<w:p><w:smartTag w:element="d">{R("日")}</w:smartTag></w:p>'))
+            + row + "</w:customXml></w:tbl>"
+            + sdt.format(f'<w:p><w:smartTag w:element="d">{R("日")}</w:smartTag></w:p>'))
     from lxml import etree
 
     root = etree.fromstring(normalise_document(_DOC.format(body).encode()))

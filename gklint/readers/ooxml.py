@@ -4,13 +4,14 @@ docx2python reads the raw XML: text of tracked moves twice, hidden text, a TOC's
 branches of mc:AlternateContent (text boxes twice), zero-width characters, and content controls (w:sdt)
 around rows or cells make it cut a table. One pass over word/document.xml accepts all revisions, unwraps
 w:sdt / w:customXml / w:smartTag, keeps one AlternateContent branch, drops hidden runs and TOC results,
-flattens tables nested in a cell, strips zero-width characters. Only body_pars is read, so only document.xml is rewritten; the package is
-rebuilt in memory, never on disk, and only when something changed.
+flattens tables nested in a cell, strips zero-width characters. gklint reads only body_pars, so only
+document.xml is rewritten; the package is rebuilt in memory, never on disk, and only when something changed.
 """
 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 from lxml import etree
@@ -22,6 +23,9 @@ DOCUMENT = "word/document.xml"
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 _ZERO_WIDTH_BYTES = tuple(c.encode() for c in "\u200b\u200c\u200d\u2060\ufeff")
+_MARKS = (b"<w:del ", b"<w:del>", b"<w:ins ", b"<w:ins>", b"<w:moveFrom", b"<w:moveTo", b"Change ", b"Change>",
+          b"<w:sdt", b"<w:customXml", b"<w:smartTag", b"AlternateContent", b"<w:vanish", b"TOC") + _ZERO_WIDTH_BYTES
+_TABLE_TAG = re.compile(rb"<(/?)w:tbl[\s>]")
 _PROP_CHANGES = tuple(W + t for t in (
     "rPrChange", "pPrChange", "tblPrChange", "trPrChange", "tcPrChange", "sectPrChange", "numberingChange",
     "tblGridChange", "tblPrExChange"))
@@ -80,6 +84,8 @@ def hidden_styles(styles_xml: bytes | None) -> set[str]:
 
 def normalise_document(xml: bytes, hidden: set[str] = frozenset()) -> bytes | None:
     """document.xml as Word shows it with all revisions accepted; None if it is already so."""
+    if not _may_need_work(xml, hidden):
+        return None
     root = etree.fromstring(xml, _parser())
     changed = False
     for step in (_alternate_content, _unwrap, _revisions, _deleted_marks, _toc_fields, _nested_tables):
@@ -90,6 +96,22 @@ def normalise_document(xml: bytes, hidden: set[str] = frozenset()) -> bytes | No
     if not changed:
         return None
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _may_need_work(xml: bytes, hidden: set[str]) -> bool:
+    """A byte scan that spares the parse of a clean report (most files): any construct handled here
+    leaves one of these marks. Word, WPS and LibreOffice all write the w: prefix; with another one,
+    parse and look properly."""
+    if b"<w:body" not in xml or any(mark in xml for mark in _MARKS):
+        return True
+    if hidden and b"<w:rStyle" in xml:
+        return True
+    depth = 0
+    for m in _TABLE_TAG.finditer(xml):
+        depth += -1 if m.group(1) else 1
+        if depth > 1:  # a table inside a table
+            return True
+    return False
 
 
 def _parser() -> etree.XMLParser:
