@@ -198,6 +198,13 @@ def test_moves_deletions_insertions_and_property_changes_are_accepted():
             f'</w:del><w:ins w:id="5">{R("41")}</w:ins>'
             + R("件", "<w:b/><w:rPrChange w:id='6'><w:rPr><w:vanish/></w:rPr></w:rPrChange>") + "</w:p>")
     assert _norm(body) == ["", "移41件"]
+    from lxml import etree
+
+    numbered = ('<w:p><w:pPr><w:numPr><w:numId w:val="1"/><w:numberingChange w:id="7" w:original="%1."/></w:numPr>'
+                '<w:pPrChange w:id="8"><w:pPr/></w:pPrChange></w:pPr>' + R("甲") + "</w:p>")
+    root = etree.fromstring(normalise_document(_DOC.format(numbered).encode()))
+    assert not [e.tag for e in root.iter() if str(e.tag).endswith("Change")]
+    assert root.find(f".//{W}numId") is not None
 
 
 def test_deleted_row_is_dropped():
