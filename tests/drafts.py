@@ -483,6 +483,17 @@ def nested_table(d):
     tc.append(X("<w:p/>"))  # Word ends every cell with a paragraph
 
 
+def textbox_in_cell(d):
+    """A text box (a note) anchored in the first header cell of 表二, in Word's spelling and in the VML-only
+    spelling of older Word and WPS."""
+    box = _textbox(["注"])
+    para = tables(d)[0].findall(W + "tr")[0].findall(W + "tc")[0].find(W + "p")
+    para.append(X(box))
+    vml_only = box[box.index("<mc:Fallback>") + len("<mc:Fallback>"):box.index("</mc:Fallback>")]
+    para = tables(d)[2].findall(W + "tr")[0].findall(W + "tc")[0].find(W + "p")
+    para.append(X(f"<w:r>{vml_only.replace('>注<', '>说明<')}</w:r>"))
+
+
 def landscape_section(d):
     """表三 on a landscape page: section breaks (w:pPr/w:sectPr) before and after it."""
     t3 = tables(d)[1]
@@ -498,7 +509,7 @@ VARIANTS = {f.__name__: f for f in (
     tracked_text, tracked_cell, tracked_paragraphs, moved_section, moved_edited_sentence, property_changes,
     hidden_text, sdt_cell_content, sdt_cell, sdt_row, sdt_paragraph, sdt_run, sdt_nested, toc, zero_width,
     textbox_signature, comments, bookmarks, split_runs, smart_tags, custom_xml, fields, form_fields, footnotes,
-    header_footer, merge_spellings, nested_table, landscape_section)}
+    header_footer, merge_spellings, nested_table, textbox_in_cell, landscape_section)}
 
 
 def everything(d):

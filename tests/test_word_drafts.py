@@ -62,9 +62,12 @@ def test_clean_draft_reads_as_word_shows_it(name, base, base_view, drafts_dir):
     extra = EXTRA_PARAGRAPHS.get(name, [])
     assert [p for p in pars if p not in extra] == base_pars
     assert sorted(p for p in pars if p in extra) == sorted(extra)
-    if name == "nested_table":  # the nested table's text joins the text of the cell holding it
+    if name in ("nested_table", "textbox_in_cell"):  # their text joins the text of the cell holding them
         assert tables[0][0][0] == base_tables[0][0][0] + "注"
         tables[0][0][0] = base_tables[0][0][0]
+    if name == "textbox_in_cell":
+        assert tables[2][0][0] == base_tables[2][0][0] + "说明"
+        tables[2][0][0] = base_tables[2][0][0]
     assert tables == base_tables
     report = result.report
     assert [s.key for s in report.sections] == list("一二三四五六")

@@ -4,8 +4,9 @@ docx2python reads the raw XML: text of tracked moves twice, hidden text, a TOC's
 branches of mc:AlternateContent (text boxes twice), zero-width characters, and content controls (w:sdt)
 around rows or cells make it cut a table. One pass over word/document.xml accepts all revisions, unwraps
 w:sdt / w:customXml / w:smartTag, keeps one AlternateContent branch, drops hidden runs and TOC results,
-flattens tables nested in a cell, strips zero-width characters. gklint reads only body_pars, so only
-document.xml is rewritten; the package is rebuilt in memory, never on disk, and only when something changed.
+takes text boxes out of table cells, flattens tables nested in a cell, strips zero-width characters.
+gklint reads only body_pars, so only document.xml is rewritten; the package is rebuilt in memory, never on
+disk, and only when something changed.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ DOCUMENT = "word/document.xml"
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 _ZERO_WIDTH_BYTES = tuple(c.encode() for c in "\u200b\u200c\u200d\u2060\ufeff")
 _MARKS = (b"<w:del ", b"<w:del>", b"<w:ins ", b"<w:ins>", b"<w:moveFrom", b"<w:moveTo", b"Change ", b"Change>",
-          b"<w:sdt", b"<w:customXml", b"<w:smartTag", b"AlternateContent", b"<w:vanish", b"TOC") + _ZERO_WIDTH_BYTES
+          b"<w:sdt", b"<w:customXml", b"<w:smartTag", b"AlternateContent", b"txbxContent", b"<w:vanish",
+          b"TOC") + _ZERO_WIDTH_BYTES
 _TABLE_TAG = re.compile(rb"<(/?)w:tbl[\s>]")
 _PROP_CHANGES = tuple(W + t for t in (
     "rPrChange", "pPrChange", "tblPrChange", "trPrChange", "tcPrChange", "sectPrChange", "numberingChange",
@@ -88,7 +90,8 @@ def normalise_document(xml: bytes, hidden: set[str] = frozenset()) -> bytes | No
         return None
     root = etree.fromstring(xml, _parser())
     changed = False
-    for step in (_alternate_content, _unwrap, _revisions, _deleted_marks, _toc_fields, _nested_tables):
+    for step in (_alternate_content, _unwrap, _revisions, _deleted_marks, _toc_fields, _cell_text_boxes,
+                 _nested_tables):
         changed = step(root) or changed
     changed = _hidden_runs(root, hidden) or changed
     if any(z in xml for z in _ZERO_WIDTH_BYTES):
@@ -272,6 +275,29 @@ def _toc_fields(root) -> bool:
 def _is_toc(instr: str) -> bool:
     words = instr.split()
     return bool(words) and words[0].upper() == "TOC"
+
+
+def _cell_text_boxes(root) -> bool:
+    """A text box in a table cell: its paragraphs follow the anchoring paragraph in the cell, and the shape
+    goes (docx2python cuts the table at a paragraph nested in a cell paragraph). Text boxes in the body
+    stay: docx2python reads them in place, after the anchoring paragraph's own text."""
+    changed = False
+    for box in list(root.iter(W + "txbxContent")):
+        anchor = next(box.iterancestors(W + "p"), None)
+        if anchor is None or next(anchor.iterancestors(W + "tc"), None) is None:
+            continue
+        shape = box
+        while shape.getparent() is not None and shape.getparent() is not anchor:
+            shape = shape.getparent()
+        if shape.getparent() is None:
+            continue
+        anchor.remove(shape)
+        prev = anchor
+        for block in list(box):
+            prev.addnext(block)
+            prev = block
+        changed = True
+    return changed
 
 
 def _nested_tables(root) -> bool:
