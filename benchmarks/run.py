@@ -46,6 +46,14 @@ def generate(corpus: Path, n: int) -> tuple[list[Path], list[Path]]:
     return sorted(docx_dir.glob("*.docx")), sorted(txt_dir.glob("*.txt"))
 
 
+def word_draft(corpus: Path) -> Path:
+    """A report as a Word draft (tests/drafts.py `everything`: revisions, content controls, TOC, text box …),
+    the case where gklint rewrites document.xml in memory before docx2python reads it."""
+    from drafts import VARIANTS, base_report, make_variant
+
+    return make_variant(base_report(corpus / "draft-base.docx"), corpus / "draft.docx", VARIANTS["everything"])
+
+
 def wall(cmd: list[str], runs: int, env=None) -> float:
     """Median wall time of a fresh process (after one warm-up run that also writes .pyc files)."""
     subprocess.run(cmd, capture_output=True, env=env or ENV)
@@ -152,6 +160,10 @@ def main() -> int:
     r["bare docx2python, fresh process"] = wall(
         [PY, "-c", "import sys\nfrom docx2python import docx2python\ndocx2python(sys.argv[1]).body", one_docx], args.runs)
     r["gklint check .docx (concise)"] = wall([*gk, one_docx], args.runs)
+    draft = str(word_draft(HERE / "corpus"))
+    bare = "import sys\nfrom docx2python import docx2python\ndocx2python(sys.argv[1]).body"
+    r["bare docx2python, fresh process, Word draft"] = wall([PY, "-c", bare, draft], args.runs)
+    r["gklint check Word draft (concise)"] = wall([*gk, draft], args.runs)
     r["gklint check .txt (concise, piped)"] = wall([*gk, one_txt], args.runs)
     r["gklint check .txt (full, piped)"] = wall([*gk[:-2], one_txt], args.runs)
     sample = docx_files[: min(20, len(docx_files))]
@@ -171,6 +183,8 @@ def main() -> int:
     ratios = {
         "docx check / fresh docx2python (target <= 1.25)":
             r["gklint check .docx (concise)"] / r["bare docx2python, fresh process"],
+        "Word draft check / fresh docx2python (target <= 1.25)":
+            r["gklint check Word draft (concise)"] / r["bare docx2python, fresh process, Word draft"],
         "txt check / python -c pass (target <= 6)": r["gklint check .txt (concise, piped)"] / r["python -c pass"],
         "jobs 2 / jobs 1 throughput (target >= 1.7)": r["batch --jobs 1"] / r["batch --jobs 2"],
         "cold / warm cache (target >= 10)": r["batch --jobs 2, cold cache"] / r["batch --jobs 2, warm cache"],

@@ -2,7 +2,9 @@
 
 docx2python is parsed once with duplicate_merged_cells=False; each grid slot is then classified from
 its XML (w:gridSpan filler, w:vMerge continuation in both spellings, w:gridBefore gaps), and
-LibreOffice's near-zero-width phantom grid columns are dropped (see docs/parsing.md).
+LibreOffice's near-zero-width phantom grid columns are dropped (see docs/parsing.md). Before that,
+ooxml.py brings document.xml to what Word shows (revisions accepted, content controls unwrapped, hidden
+text and TOC results dropped …) in an in-memory copy of the package.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import zipfile
 
 from gklint.document import Cell, Document, Loc, Paragraph, ReadError, Table, number_tables
 from gklint.readers.numbering import W, Numbering
+from gklint.readers.ooxml import normalised_package
 
 MAX_PART_BYTES = 32 * 1024 * 1024  # the largest real report seen has a 0.8 MB document.xml; a zip bomb has GBs
 MAX_TOTAL_BYTES = 128 * 1024 * 1024
@@ -106,11 +109,12 @@ def read_docx(path: str) -> Document:
     try:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
-            numbering = Numbering.from_xml(
-                _read_part(zf, "word/numbering.xml", names), _read_part(zf, "word/styles.xml", names))
+            styles = _read_part(zf, "word/styles.xml", names)
+            numbering = Numbering.from_xml(_read_part(zf, "word/numbering.xml", names), styles)
+            source = normalised_package(zf, styles) or path  # what Word shows; the file itself is never written
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # docx2python warns on chineseCounting; we render it ourselves
-            with docx2python(path, duplicate_merged_cells=False) as dx:
+            with docx2python(source, duplicate_merged_cells=False) as dx:
                 body = dx.body_pars
                 props = dict(dx.core_properties or {})
                 comments = list(dx.comments or [])
@@ -157,22 +161,55 @@ def par_text(par) -> str:
 
 def _blocks(body, numbering: Numbering) -> list[Paragraph | Table]:
     blocks: list[Paragraph | Table] = []
-    para_no = 0
+    numbers: dict = {}
+    para_no = None
     for item in body:
         if _is_table(item):
-            para_no += 1
+            elem = next((p.elem for row in item for cell in row for p in cell if p.elem is not None), None)
+            if elem is not None:
+                numbers = numbers or _body_numbers(elem)
+                para_no = numbers.get(_body_child(elem), para_no)
             blocks.append(_table(item, para_no))
             continue
         for row in item:
             for cell in row:
                 for par in cell:
-                    para_no += 1
+                    if par.elem is not None:
+                        numbers = numbers or _body_numbers(par.elem)
+                        para_no = numbers.get(_body_child(par.elem), para_no)
                     number = numbering.render(par.elem, par.style)
                     text = (number + par_text(par)).strip()
                     if text:
                         style = numbering.style_names.get(par.style, par.style or "")
                         blocks.append(Paragraph(text, Loc(para=para_no), style=style, auto_number=number))
     return blocks
+
+
+def _body_numbers(elem) -> dict:
+    """Paragraph numbers as a clerk counts them in Word: every w:p directly in the body, empty ones
+    included; tables are not paragraphs, so a table carries the number of the paragraph before it
+    (None at the very start), which keeps findings in document order. Text-box paragraphs belong to
+    the body paragraph that anchors them (see _body_child)."""
+    root = elem.getroottree().getroot()
+    body = root.find(W + "body")
+    out: dict = {}
+    if body is None:
+        return out
+    n = 0
+    for child in body:
+        if child.tag == W + "p":
+            n += 1
+            out[child] = n
+        elif child.tag == W + "tbl":
+            out[child] = n or None
+    return out
+
+
+def _body_child(elem):
+    """The child of w:body that holds elem (a table for a cell paragraph, the anchor for a text box)."""
+    while (parent := elem.getparent()) is not None and parent.tag != W + "body":
+        elem = parent
+    return elem
 
 
 def _is_table(item) -> bool:
