@@ -74,7 +74,7 @@ def annotate(src: str, dst: str, findings: list[Finding], title_para: int | None
     out = Annotated(dst)
     title = locator.paragraph(title_para) if title_para else None
     if title is None:
-        title = next((p for p in root.iter(W + "p") if wordxml.text_of(p).strip()), None)
+        title = next((p for p in root.iter(W + "p") if locator.text(p).strip()), None)
     for f in findings:
         if not ({"para", "table_index"} & set(f.location)) and (headings or {}).get(f.location.get("section")):
             f = copy.copy(f)
@@ -185,24 +185,24 @@ def _place(root, locator, f: Finding, title, cid: str) -> Placed | None:
         if tc is not None and tc.find(W + "p") is not None:
             pars = tc.findall(W + "p")
             _mark(pars[0], None, pars[-1], None, cid)
-            return Placed(f, "cell", "\n".join(wordxml.text_of(p) for p in pars))
+            return Placed(f, "cell", "\n".join(locator.text(p) for p in pars))
         tbl = locator.table(loc["table_index"])
         first = next(iter(tbl.iter(W + "p")), None) if tbl is not None else None
         if first is not None:
             _mark(first, None, first, None, cid)
-            return Placed(f, "table", wordxml.text_of(first))
+            return Placed(f, "table", locator.text(first))
     p = locator.paragraph(loc.get("para")) if loc.get("para") else None
     if p is not None:
-        span = _span(wordxml.text_of(p), f)
+        span = _span(locator.text(p), f)
         if span:
-            _mark(p, span[0], p, span[1], cid)
-            return Placed(f, "span", wordxml.text_of(p)[span[0]:span[1]])
+            _mark(p, span[0], p, span[1], cid, locator.numbers.hidden)
+            return Placed(f, "span", locator.text(p)[span[0]:span[1]])
         _mark(p, None, p, None, cid)
-        return Placed(f, "paragraph", wordxml.text_of(p))
+        return Placed(f, "paragraph", locator.text(p))
     if title is None:
         return None
     _mark(title, None, title, None, cid)
-    return Placed(f, "title", wordxml.text_of(title))
+    return Placed(f, "title", locator.text(title))
 
 
 def _span(text: str, f: Finding) -> tuple[int, int] | None:
@@ -224,10 +224,10 @@ def _span(text: str, f: Finding) -> tuple[int, int] | None:
     return None
 
 
-def _mark(p_start, start: int | None, p_end, end: int | None, cid: str) -> None:
+def _mark(p_start, start: int | None, p_end, end: int | None, cid: str, hidden: frozenset = frozenset()) -> None:
     """commentRangeStart at character `start` of p_start (None: its beginning), commentRangeEnd at `end`
     of p_end (None: its end), then the reference run that shows the comment."""
-    e = _boundary(p_end, end)
+    e = _boundary(p_end, end, hidden)
     marker = etree.Element(W + "commentRangeEnd")
     marker.set(W + "id", cid)
     _insert(p_end, e, marker)
@@ -237,7 +237,7 @@ def _mark(p_start, start: int | None, p_end, end: int | None, cid: str) -> None:
     while top.getparent() is not p_end:
         top = top.getparent()
     top.addnext(ref)
-    s = "begin" if start is None else _boundary(p_start, start)
+    s = "begin" if start is None else _boundary(p_start, start, hidden)
     marker = etree.Element(W + "commentRangeStart")
     marker.set(W + "id", cid)
     _insert(p_start, s, marker)
@@ -253,7 +253,7 @@ def _insert(p, before, marker) -> None:
         before.addprevious(marker)
 
 
-def _boundary(p, offset: int | None):
+def _boundary(p, offset: int | None, hidden: frozenset = frozenset()):
     """The element a marker at character `offset` goes in front of ('begin' / None for the paragraph's
     beginning / end); a run is split in two when the offset falls inside it."""
     if offset is None:
@@ -261,9 +261,7 @@ def _boundary(p, offset: int | None):
     if offset == 0:
         return "begin"
     pos = 0
-    for t in p.iter(W + "t", W + "tab"):
-        if any(a.tag == W + "del" for a in t.iterancestors()):
-            continue
+    for t in wordxml.visible(p, hidden):
         length = 1 if t.tag == W + "tab" else len(t.text or "")
         if pos + length <= offset:
             pos += length

@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from gklint.readers.docx import _phantom_columns  # the same grid as the reader: phantom columns dropped
+from gklint.readers.ooxml import _ZERO_WIDTH
+
 WNS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = "{%s}" % WNS
 NS = {"w": WNS}
@@ -21,7 +24,6 @@ DOCUMENT = "word/document.xml"
 COMMENTS = "word/comments.xml"
 DOC_RELS = "word/_rels/document.xml.rels"
 COMMENTS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
-PHANTOM_TWIPS = 30  # as the docx reader: LibreOffice's near-zero-width grid columns are not columns
 
 
 def parse_xml(data: bytes):
@@ -34,48 +36,44 @@ class Numbered:
     """XPaths (in word/document.xml) of gklint's paragraphs and tables by their Loc.para / Loc.table."""
     paras: dict[int, str] = field(default_factory=dict)
     tables: dict[int, str] = field(default_factory=dict)
+    hidden: frozenset = frozenset()  # character styles that hide text (the reader drops their runs)
+
+
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"  # a text box's 2nd copy
+_STAMP = "{urn:gklint}i"  # a private attribute: which original element a normalised one came from
 
 
 def numbered(path: str) -> Numbered:
-    """Number paragraphs and tables exactly as gklint.readers.docx._blocks does (same docx2python walk),
-    recording each element's XPath so it can be found again in another parse of the same XML.
-    Change this together with the reader's numbering."""
-    import warnings
+    """Number paragraphs and tables as the reader does — on document.xml normalised as the reader reads it
+    (revisions accepted, content controls unwrapped …: gklint.readers.ooxml), body paragraphs counted as
+    Word counts them (gklint.readers.docx._body_numbers), body tables in order — and record for each the
+    XPath of the element it came from in the original XML, which is what gets annotated."""
+    from gklint.readers.ooxml import hidden_styles, normalise_document
 
-    from docx2python import docx2python
-
-    from gklint.readers.docx import _is_table
-
-    out, para_no, table_no = Numbered(), 0, 0
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        with docx2python(path, duplicate_merged_cells=False) as dx:
-            for item in dx.body_pars:
-                if _is_table(item):
-                    para_no += 1
-                    table_no += 1
-                    tbl = _outer_table(item)
-                    if tbl is not None:
-                        out.tables[table_no] = tbl.getroottree().getpath(tbl)
-                    continue
-                for row in item:
-                    for cell in row:
-                        for par in cell:
-                            para_no += 1
-                            if par.elem is not None:
-                                out.paras[para_no] = par.elem.getroottree().getpath(par.elem)
+    with zipfile.ZipFile(path) as zf:
+        original = zf.read(DOCUMENT)
+        styles = zf.read("word/styles.xml") if "word/styles.xml" in zf.namelist() else None
+    root = parse_xml(original)
+    tree = root.getroottree()
+    paths = {}
+    for i, el in enumerate(root.iter(W + "p", W + "tbl")):
+        paths[str(i)] = tree.getpath(el)
+        el.set(_STAMP, str(i))
+    stamped = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    normal = parse_xml(normalise_document(stamped, set(hidden_styles(styles))) or stamped)
+    hidden = frozenset(hidden_styles(styles))
+    out, para_no, table_no = Numbered(hidden=hidden), 0, 0
+    body = normal.find(W + "body")
+    for child in body if body is not None else ():
+        if child.tag == W + "p":
+            para_no += 1
+            if child.get(_STAMP) in paths:
+                out.paras[para_no] = paths[child.get(_STAMP)]
+        elif child.tag == W + "tbl":
+            table_no += 1
+            if child.get(_STAMP) in paths:
+                out.tables[table_no] = paths[child.get(_STAMP)]
     return out
-
-
-def _outer_table(item):
-    for row in item:
-        for cell in row:
-            for par in cell:
-                if par.elem is not None:
-                    tbls = list(par.elem.iterancestors(W + "tbl"))
-                    if tbls:
-                        return tbls[-1]
-    return None
 
 
 def find(root, xpath: str | None):
@@ -85,14 +83,29 @@ def find(root, xpath: str | None):
     return hits[0] if hits else None
 
 
-def text_of(el) -> str:
-    """Visible text of a paragraph or cell: w:t and tabs, deleted text left out."""
-    parts = []
+def visible(el, hidden: frozenset = frozenset()):
+    """The w:t and w:tab elements of el that Word shows: not deleted, not moved away, not hidden, a text box
+    once (Word writes it twice: mc:Choice and mc:Fallback)."""
     for e in el.iter(W + "t", W + "tab"):
-        if any(a.tag == W + "del" for a in e.iterancestors()):
-            continue
-        parts.append("\t" if e.tag == W + "tab" else (e.text or ""))
-    return "".join(parts)
+        if not any(a.tag in (W + "del", W + "moveFrom", _FALLBACK) or _hidden(a, hidden) for a in e.iterancestors()):
+            yield e
+
+
+def text_of(el, hidden: frozenset = frozenset()) -> str:
+    """Visible text of a paragraph or cell, as the reader reads it (zero-width characters stripped)."""
+    text = "".join("\t" if e.tag == W + "tab" else (e.text or "") for e in visible(el, hidden))
+    return text.translate(_ZERO_WIDTH)
+
+
+def _hidden(el, hidden: frozenset) -> bool:
+    """A run formatted as hidden text (w:vanish, directly or by a character style)."""
+    if el.tag != W + "r":
+        return False
+    v = el.find(f"{W}rPr/{W}vanish")
+    if v is not None:
+        return v.get(W + "val", "true") not in ("0", "false", "off")
+    style = el.find(f"{W}rPr/{W}rStyle")
+    return style is not None and style.get(W + "val") in hidden
 
 
 def table_grid(tbl) -> dict[tuple[int, int], object]:
@@ -131,18 +144,6 @@ def _int(el, default: int) -> int:
         return default
 
 
-def _phantom_columns(tbl) -> set[int]:
-    grid = tbl.find(W + "tblGrid")
-    out = set()
-    for k, col in enumerate(grid.findall(W + "gridCol") if grid is not None else ()):
-        try:
-            if int(float(col.get(W + "w", "1000"))) < PHANTOM_TWIPS:
-                out.add(k)
-        except ValueError:
-            continue
-    return out
-
-
 class Locator:
     """gklint locations -> elements of one parsed document.xml, and back."""
 
@@ -150,6 +151,9 @@ class Locator:
         self.root = root
         self.numbers = numbers
         self._grids: dict[int, dict] = {}
+
+    def text(self, el) -> str:
+        return text_of(el, self.numbers.hidden)
 
     def paragraph(self, para: int | None):
         return find(self.root, self.numbers.paras.get(para)) if para else None
