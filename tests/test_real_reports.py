@@ -269,3 +269,16 @@ def test_pdf_locations_carry_the_page():
     from gklint.findings import describe
 
     assert describe(gk304[0].location).startswith(f"第{gk304[0].location['page']}页")
+
+
+def test_a_signature_before_the_year_end_under_a_page_date(tmp_path):
+    """The page says 发布时间 2023-01-20, the 落款 at the end of the flattened body says 2022年1月3日."""
+    result = findings(tmp_path, FLAT + " 某区某某局 2022年1月3日")
+    assert [f.found.endswith("某区某某局 2022年1月3日") for f in serious(result)["GK401"]] == [True]
+    assert result.report.publication.date.isoformat() == "2023-01-20"  # the deadline still uses the page date
+    assert "GK104" not in serious(result)  # the content before the 落款 stays in 六
+
+
+def test_received_counted_in_tiao(tmp_path):
+    result = findings(tmp_path, FLAT.replace("全年收到政府信息公开申请7件", "全年收到政府信息公开申请0条"))
+    assert [(f.expected, f.found) for f in serious(result)["GK501"]] == [("7", "0")]

@@ -174,6 +174,7 @@ def _signature_date_line(text: str) -> bool:
     """'临江市生态环境局\t\t2023年2月20日': the agency and the date of the 落款 on one line, the date at the
     end after tabs or spaces, the agency a short name, not a sentence."""
     s = unicodedata.normalize("NFKC", text).strip()
+    s = re.split(r"[。；;]", s)[-1]  # flattened text: the 落款 after the last sentence of its paragraph
     for rx in (DATE_RE, ISO_DATE_RE):
         last = None
         for last in rx.finditer(s):
@@ -252,6 +253,7 @@ def _publication(report: Report) -> None:
     """'发布日期：' near the top, else the 落款 date at the end (alone, after the agency on its line, in a
     table cell or text box, or a date field's result), else a date in brackets under the title."""
     pars = report.document.paragraphs
+    report.signed = _signed(report, pars)
     for p in pars[:12]:
         m = _PUBLISHED.search(unicodedata.normalize("NFKC", p.text))
         if m:
@@ -259,16 +261,20 @@ def _publication(report: Report) -> None:
             if dates:
                 report.publication = DateFound(dates[0][0], p.loc, "发布日期", p.text.strip())
                 return
-    stop = {s.loc for s in report.sections} | {report.title_loc}
+    report.publication = report.signed
+
+
+def _signed(report: Report, pars: list[Paragraph]) -> DateFound | None:
+    """The date the report is signed: the 落款 at the end, else a date in brackets under the title."""
+    blocks = report.document.blocks
+    stop = {s.block_range[0] - 1 for s in report.sections}  # by position: flattened text shares one Loc
+    stop |= {next((i for i, b in enumerate(blocks) if b.loc == report.title_loc), -1)}
     for text, loc in _closing_lines(report.document, stop):
         if _is_date_line(text) or _signature_date_line(text):
             dates = find_dates(text)
             if dates:
-                report.publication = DateFound(dates[-1][0], loc, "落款", text.strip())
-                return
-    found = _dated_under_title(report, pars)
-    if found is not None:
-        report.publication = found
+                return DateFound(dates[-1][0], loc, "落款", text.strip())
+    return _dated_under_title(report, pars)
 
 
 _BRACKETED_DATE = re.compile(r"^[(（]\s*([^()（）]{6,20})\s*[)）]$")
@@ -288,10 +294,12 @@ def _dated_under_title(report: Report, pars: list[Paragraph]) -> DateFound | Non
 
 def _closing_lines(doc: Document, stop: set, n: int = 6) -> list[tuple[str, object]]:
     """The last `n` lines of the document, last first: paragraphs, and the cells of a small table at the
-    end (a 落款 laid out in a borderless table); never the title or a heading and what precedes them."""
+    end (a 落款 laid out in a borderless table); never the title or a heading (block indexes in `stop`)
+    and what precedes them."""
     out: list[tuple[str, object]] = []
-    for block in reversed(doc.blocks):
-        if block.loc in stop:
+    for i in range(len(doc.blocks) - 1, -1, -1):
+        block = doc.blocks[i]
+        if i in stop:
             break
         if isinstance(block, Paragraph):
             out.append((block.text, block.loc))

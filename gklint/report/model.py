@@ -92,7 +92,8 @@ class Report:
     year: int | None = None
     layout: str | None = None  # table layout detected from the tables themselves
     layout_scores: dict[str, int] = field(default_factory=dict)
-    publication: DateFound | None = None
+    publication: DateFound | None = None  # the page's 发布日期, else the 落款
+    signed: DateFound | None = None  # the 落款 (or the date under the title), even when a 发布日期 is given
     period: Period | None = None
     sections: list[Section] = field(default_factory=list)
     tables: dict[str, BoundTable] = field(default_factory=dict)

@@ -52,10 +52,13 @@ def check(report, rule, ctx):
         return
     if y is None:
         return
-    if what == "before_year_end" and pub is not None and pub.date <= dt.date(y, 12, 31):
-        yield rule.finding(f"{_said(pub)} {pub.date:%Y年%-m月%-d日} 早于{y}年度结束，"
-                           f"{y}年度报告应在{y + 1}年发布（是否沿用了上一年的日期？）", location(pub.loc),
-                           expected=f"{y + 1}年1月1日之后", found=pub.text)
+    if what == "before_year_end":
+        # the 落款 counts too when a page's 发布日期 is given: "2019年1月3日" under a 2019 report
+        for d in {id(x): x for x in (pub, report.signed) if x is not None}.values():
+            if d.date <= dt.date(y, 12, 31):
+                yield rule.finding(f"{_said(d)} {d.date:%Y年%-m月%-d日} 早于{y}年度结束，"
+                                   f"{y}年度报告应在{y + 1}年发布（是否沿用了上一年的日期？）", location(d.loc),
+                                   expected=f"{y + 1}年1月1日之后", found=d.text)
     elif what == "after_deadline" and pub is not None and pub.date > dt.date(y, 12, 31):
         deadline, label = _deadline(report, rule, ctx)
         if pub.date > deadline:
