@@ -49,6 +49,7 @@ def test_unique_readings(tokens, expected):
     (["8855698"], ["本年制发件数", "本年废止件数", "现行有效件数"]),  # no 总计 to decide: 88/55/698 or 8/855/698 …
     (["2648-18538"], ["上一年项目数量", "本年增/减", "处理决定数量"]),
     (["12"], T3_COLS),  # too few digits
+    (["1" * 200], T3_COLS),  # far too many: not a row of counts (and no search through its splits)
 ])
 def test_no_reading_is_guessed(tokens, columns):
     assert split_digits(tokens, columns) is None

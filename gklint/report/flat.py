@@ -12,7 +12,8 @@ import re
 
 from gklint.document import Loc
 
-MAX_SPLIT_NODES = 200_000  # bound on the search for readings of one row (real rows need a few hundred)
+MAX_SPLIT_NODES = 5_000  # bound on the search for readings of one row (real rows need a few hundred)
+MAX_DIGITS_PER_VALUE = 3  # on average: a longer run is not a row of counts run together, it is not read
 # a number, or numbers joined by minus signs ("2648-18538": a signed cell run into others, kept unread)
 _PIECES = re.compile(r"(\d+(?:\.\d+)?(?:[-－—]\d+(?:\.\d+)?)*)")
 _LIST_NUMBER = re.compile(r"^[.．、](?=[^\d\s])")
@@ -68,7 +69,8 @@ def _groups(columns: list[str]) -> list[tuple[int, int]]:
 def split_digits(tokens: list[str], columns: list[str]) -> list[str] | None:
     """The one reading of run-together integer tokens as len(columns) values, or None (none or several)."""
     n = len(columns)
-    if not tokens or not all(t.isdigit() for t in tokens) or sum(len(t) for t in tokens) < n:
+    digits = sum(len(t) for t in tokens)
+    if not tokens or not all(t.isdigit() for t in tokens) or not n <= digits <= n * MAX_DIGITS_PER_VALUE:
         return None
     if sum(len(t) for t in tokens) == n:  # one digit per column: the only reading, whatever it says
         return [d for t in tokens for d in t]
