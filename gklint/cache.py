@@ -82,7 +82,8 @@ def get(k: str, path: str) -> FileResult | None:
 def put(k: str, result: FileResult) -> None:
     entry = _entry(k)
     data = {"template": result.template, "ruleset_path": result.ruleset_path, "report_year": result.report_year,
-            "unreadable": result.unreadable, "skipped": result.skipped, "agency": result.agency, "layout": result.layout,
+            "unreadable": result.unreadable, "skipped": result.skipped,
+            "agency": result.agency, "layout": result.layout,
             "findings": [f.to_dict() for f in result.findings],
             "suppressed": [x.to_dict() for x in result.suppressed]}
     try:

@@ -24,7 +24,9 @@ def _cell(value) -> str:
 
 def to_csv(results) -> str:
     buf = io.StringIO()
-    out = csv.writer(buf)  # QUOTE_MINIMAL, \r\n line ends: what Excel expects
+    # QUOTE_MINIMAL; "\n" ends a row because the output file is opened in text mode, which makes it "\r\n" on
+    # Windows (a "\r\n" terminator would become "\r\r\n" there); Excel reads either
+    out = csv.writer(buf, lineterminator="\n")
     out.writerow(HEADER)
     for r in results:
         s = file_summary(r)
