@@ -361,7 +361,7 @@ def _emit(args, fmt, results, elapsed, unsupported=(), stale=()) -> None:
         text = machine.junit(results, elapsed)
     elif fmt == "html":
         from gklint.output import html
-        text = html.render(results, elapsed)
+        text = html.render(results, elapsed, unsupported)
     elif fmt == "csv":
         from gklint.output.csvout import to_csv
         text = to_csv(results)

@@ -95,7 +95,8 @@ def _t(text) -> str:
     return html.escape(clean("" if text is None else str(text)), quote=True)
 
 
-def render(results, elapsed: float | None = None, now: datetime | None = None) -> str:
+def render(results, elapsed: float | None = None, unsupported=(), now: datetime | None = None) -> str:
+    """The page; `unsupported` are the old .doc/.wps files found and not checked (named in the totals line)."""
     now = now or datetime.now(timezone.utc)
     checked = [r for r in results if not r.skipped]
     summaries = [file_summary(r) for r in checked]
@@ -109,7 +110,7 @@ def render(results, elapsed: float | None = None, now: datetime | None = None) -
            f'<p class="meta">检查时间 <span id="run-date">{now.strftime("%Y-%m-%d %H:%M UTC")}</span> · '
            f'gklint <span id="version">{_t(__version__)}</span> · 规则集 '
            f'<span id="rulesets">{_t("、".join(rule_sets(results)) or "—")}</span></p>',
-           f'<p id="totals">{_t(summary(results, elapsed))}</p>']
+           f'<p id="totals">{_t(summary(results, elapsed, unsupported))}</p>']
     out += _filters(checked)
     out += _summary_table(checked, summaries)
     for i, (r, s) in enumerate(zip(checked, summaries)):
