@@ -73,7 +73,8 @@ def get(k: str, path: str) -> FileResult | None:
 
         return FileResult(path, d["template"], d.get("ruleset_path"), d["report_year"],
                           [Finding.from_dict(f) for f in d["findings"]], d["unreadable"], skipped=d["skipped"],
-                          suppressed=[Suppressed.from_dict(x) for x in d.get("suppressed", [])])
+                          suppressed=[Suppressed.from_dict(x) for x in d.get("suppressed", [])],
+                          agency=d.get("agency", ""), layout=d.get("layout"))
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -82,6 +83,7 @@ def put(k: str, result: FileResult) -> None:
     entry = _entry(k)
     data = {"template": result.template, "ruleset_path": result.ruleset_path, "report_year": result.report_year,
             "unreadable": result.unreadable, "skipped": result.skipped,
+            "agency": result.agency, "layout": result.layout,
             "findings": [f.to_dict() for f in result.findings],
             "suppressed": [x.to_dict() for x in result.suppressed]}
     try:

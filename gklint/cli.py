@@ -28,7 +28,7 @@ def _parser() -> argparse.ArgumentParser:
     ck.add_argument("paths", nargs="*", default=["."], metavar="PATH",
                     help="files or directories, searched recursively (default: .)")
     ck.add_argument("--output-format", "--format", dest="format",
-                    choices=("full", "concise", "json", "sarif", "github", "junit"),
+                    choices=("full", "concise", "json", "sarif", "github", "junit", "html", "csv"),
                     help="output format (default: full, or output-format from the config)")
     ck.add_argument("-o", "--output-file", metavar="FILE", help="write the output to FILE instead of stdout")
     ck.add_argument("--select", type=_codes, metavar="CODES", help="only these codes or prefixes, e.g. GK3,GK501")
@@ -359,6 +359,12 @@ def _emit(args, fmt, results, elapsed, unsupported=(), stale=()) -> None:
         text = machine.github(results)
     elif fmt == "junit":
         text = machine.junit(results, elapsed)
+    elif fmt == "html":
+        from gklint.output import html
+        text = html.render(results, elapsed, unsupported)
+    elif fmt == "csv":
+        from gklint.output.csvout import to_csv
+        text = to_csv(results)
     else:
         lines = full.render(results, elapsed, quiet=True)
         if not args.output_file and (sys.stdout.isatty() or os.environ.get("FORCE_COLOR")):

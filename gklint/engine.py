@@ -22,6 +22,8 @@ class FileResult:
     report: object = None
     skipped: bool = False  # no sign of being an annual report (a README, notes): not checked, counted
     suppressed: list = field(default_factory=list)  # gklint.suppress.Suppressed: accepted deviations
+    agency: str = ""  # report.agency and report.layout, kept when the report itself is dropped (workers, cache)
+    layout: str | None = None
 
     def to_dict(self) -> dict:
         d = {"path": self.path, "template": self.template, "report_year": self.report_year,
@@ -82,6 +84,7 @@ def check_file(path: str, ruleset: str | None = None, agency_kind: str = "auto")
     suppress.resolve_sections(directives, report)
     result.findings, result.suppressed = suppress.apply(result.findings, directives)
     result.template, result.ruleset_path, result.report_year, result.report = rs.name, rs.path, report.year, report
+    result.agency, result.layout = report.agency, report.layout
     if not looks_like_report(report):
         result.skipped, result.findings, result.suppressed, result.template = True, [], [], None
     return result

@@ -36,7 +36,7 @@ def gk301_docx(tmp_path_factory):
 def hostile_txt(tmp_path):
     """A real report whose text and file name carry rich markup, terminal escapes and a bidi override."""
     text = seed("000").read_text(encoding="utf-8")
-    evil = "本委\x1b[2J\x1b]0;pwned\x07[bold red]XX[/bold red]\u202e条。"
+    evil = "本委\x1b[2J\x1b]0;pwned\x07[bold red]XX[/bold red]\u202e条。\n本委XX<script>pwned=1</script>件。"
     text = text.replace("一、总体情况\n", "一、总体情况\n" + evil + "\n", 1)
     path = tmp_path / "rep[blink]ort\x1b[31m.txt"
     path.write_text(text, encoding="utf-8")
@@ -80,7 +80,7 @@ def test_text_finding_marks_the_span(capsys):
     assert lines[i + 1].strip().startswith("^") and set(lines[i + 1].strip()) == {"^"}
 
 
-@pytest.mark.parametrize("fmt", ["full", "concise", "github", "json", "sarif", "junit"])
+@pytest.mark.parametrize("fmt", ["full", "concise", "github", "json", "sarif", "junit", "html", "csv"])
 def test_hostile_document_text_is_inert(capsys, hostile_txt, fmt):
     code, out, err = run(capsys, "check", hostile_txt, "--output-format", fmt)
     assert code == 1
@@ -88,8 +88,11 @@ def test_hostile_document_text_is_inert(capsys, hostile_txt, fmt):
         assert raw not in out and raw not in err
     if fmt == "full":
         assert "[bold red]XX[/bold red]" in out  # printed literally, not interpreted
-    if fmt in ("full", "concise", "github"):
+    if fmt in ("full", "concise", "github", "html", "csv"):
         assert "rep[blink]ort\\x1b[31m.txt" in out  # the escape is shown, not executed
+    if fmt == "html":  # markup is text, only gklint's own script is a script
+        assert "[bold red]<mark>XX</mark>[/bold red]" in out and "&lt;script&gt;pwned=1&lt;/script&gt;" in out
+        assert out.count("<script") == 1
 
 
 def test_hostile_text_on_a_rich_terminal(hostile_txt):

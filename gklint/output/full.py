@@ -64,9 +64,27 @@ def _cells(f: Finding) -> list[dict]:
 
 def cell_drawing(f: Finding) -> list[Line]:
     """The rows and columns the finding involves, with the offending cell marked 'found → expected'."""
+    data = cell_grid(f)
+    if data is None:
+        return []
+    header, rows, mark = data
+    drawn = grid(header, rows)
+    out: list[Line] = []
+    for n, text in enumerate(drawn):
+        if mark and n == mark[0] + 3:  # 3 lines precede the body: top rule, header, rule
+            parts = text.split("│")
+            before, cell, after = "│".join(parts[:mark[1] + 1]) + "│", parts[mark[1] + 1], "│" + "│".join(parts[mark[1] + 2:])
+            out.append([(INDENT + before, "dim"), (cell, "bold red"), (after, "dim")])
+        else:
+            out.append([(INDENT + text, "dim")])
+    return out
+
+
+def cell_grid(f: Finding) -> tuple[list[str], list[list[str]], tuple[int, int] | None] | None:
+    """The drawing's data (also the HTML report's): header, rows of clean cell texts, (row, column) marked."""
     cells = _cells(f)
     if not cells:
-        return []
+        return None
     row_keys, col_keys, values = [], [], {}
     for c in sorted(cells, key=lambda c: (c.get("table_index") or 0, c.get("grid_row") or 0)):  # parts in order
         rk = (c.get("table"), c.get("row"))
@@ -94,16 +112,7 @@ def cell_drawing(f: Finding) -> list[Line]:
                 v, mark = f"{v} → {_safe(f.expected)}", (i, j + 1)
             row.append(v)
         rows.append(row)
-    drawn = grid(header, rows)
-    out: list[Line] = []
-    for n, text in enumerate(drawn):
-        if mark and n == mark[0] + 3:  # 3 lines precede the body: top rule, header, rule
-            parts = text.split("│")
-            before, cell, after = "│".join(parts[:mark[1] + 1]) + "│", parts[mark[1] + 1], "│" + "│".join(parts[mark[1] + 2:])
-            out.append([(INDENT + before, "dim"), (cell, "bold red"), (after, "dim")])
-        else:
-            out.append([(INDENT + text, "dim")])
-    return out
+    return header, rows, mark
 
 
 def _safe(text: str) -> str:

@@ -34,7 +34,13 @@ def concise(results) -> str:
 
 
 def to_json(results, summary: dict) -> str:
-    return json_safe(json.dumps({"files": [r.to_dict() for r in results], "summary": summary},
+    from gklint.output.summary import file_summary
+
+    files = []
+    for r in results:
+        s = file_summary(r)
+        files.append({**r.to_dict(), "agency": s["agency"], "counts": s["counts"], "layout": s["layout"]})
+    return json_safe(json.dumps({"files": files, "summary": summary},
                                 ensure_ascii=False, indent=2)) + "\n"
 
 

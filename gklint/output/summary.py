@@ -1,0 +1,24 @@
+"""One line per file for the reviewing office: agency, year, rule set, counts and the main codes. The JSON,
+HTML and CSV outputs all take it from here, so the three always agree."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+SEVERITIES = ("error", "warning", "info")
+MAIN_CODES = 5  # the summary table names this many codes; the findings below list them all
+
+
+def file_summary(r) -> dict:
+    counts = {s: sum(1 for f in r.findings if f.severity == s) for s in SEVERITIES}
+    by_code = Counter(f.code for f in r.findings)
+    return {"path": r.path, "agency": r.agency or "", "year": r.report_year, "template": r.template,
+            "layout": r.layout, "counts": counts,
+            "codes": [c for c, _ in sorted(by_code.items(), key=lambda kv: (-kv[1], kv[0]))],
+            "unreadable": r.unreadable, "skipped": r.skipped,
+            "reason": r.findings[0].message if r.unreadable and r.findings else ""}
+
+
+def rule_sets(results) -> list[str]:
+    """The rule sets the run applied, by name."""
+    return sorted({r.template for r in results if r.template and not r.skipped})
