@@ -11,7 +11,6 @@ import re
 
 from gklint.findings import location
 
-PARAMS = ("closing",)
 _TOTAL = re.compile(r"(?P<total>\d+)\s*(?P<unit>条|件|个|项|次)[\s，,：:（(]{0,3}其中\s*[:：]?\s*")
 _PART = re.compile(r"(?P<label>[^，,。；;\d（）()]{1,24}?)\s*(?P<n>\d+)\s*(?P<unit>条|件|个|项|次)")
 _SEP = re.compile(r"\s*[，,、；;]\s*")

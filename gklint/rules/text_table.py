@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from gklint.findings import location
 
-PARAMS = ("claims", "sections")
 
 
 def validate(rule, ruleset, where):
@@ -16,22 +15,22 @@ def validate(rule, ruleset, where):
     for i, claim in enumerate(rule.params.get("claims", [])):
         w = f"{where}.claims[{i}]"
         if not isinstance(claim, dict) or "pattern" not in claim or "cells" not in claim:
-            raise RuleSetError(f"{w}：每条应有 pattern 和 cells")
+            raise RuleSetError("每条应有 pattern 和 cells", key=w)
         for key in claim:
             if key not in ("pattern", "cells", "what", "carryover_cells", "contradicts", "context"):
-                raise RuleSetError(f"{w}：未知的键 {key!r}")
+                raise RuleSetError(f"未知的键 {key!r}", key=f"{w}.{key}")
         try:
             rx = re.compile(claim["pattern"])
         except re.error as exc:
-            raise RuleSetError(f"{w}.pattern：正则表达式无效：{exc}") from None
+            raise RuleSetError(f"正则表达式无效：{exc}", key=f"{w}.pattern") from None
         if "contradicts" not in claim and "n" not in rx.groupindex:
-            raise RuleSetError(f"{w}.pattern：应有命名分组 (?P<n>…) 捕获数字")
+            raise RuleSetError("应有命名分组 (?P<n>…) 捕获数字", key=f"{w}.pattern")
         for cell in claim["cells"] + claim.get("carryover_cells", []):
             if not (isinstance(cell, list) and len(cell) == 3):
-                raise RuleSetError(f"{w}.cells：每个单元格写作 [\"表\", \"行\", \"列\"]")
+                raise RuleSetError("每个单元格写作 [\"表\", \"行\", \"列\"]", key=f"{w}.cells")
             table = ruleset.tables.get(cell[0])
             if table is None or table.row(cell[1]) is None:
-                raise RuleSetError(f"{w}.cells：没有单元格 {cell}")
+                raise RuleSetError(f"没有单元格 {cell}", key=f"{w}.cells")
 
 
 def _value(report, cells) -> tuple[Decimal | None, list]:
