@@ -190,6 +190,8 @@ def _check(args) -> int:
         used = {s.ruleset for s in settings if s.ruleset}
         for ref in used:
             catalog([load(ref)])
+        if _bad_selection([base] + settings, args):
+            return EXIT_ERROR
     except RuleSetError as exc:
         return _error(f"规则集错误：{exc}")
     for path in missing:
@@ -238,6 +240,27 @@ def _check(args) -> int:
     if any(f.severity in levels[s.fail_on] for r, s in zip(results, settings) for f in r.findings):
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _bad_selection(settings, args) -> bool:
+    """A selected code or prefix that no rule set in use has checks nothing: an error, not a false all-clear."""
+    from gklint.config import unknown_codes
+    from gklint.rules import catalog
+    from gklint.ruleset import NATIONAL, load
+
+    from_cli = set(args.select or ()) | set(args.extend_select)
+    seen, bad = set(), False
+    for s in settings:
+        if (s.select, s.extend_select, s.ruleset) in seen:
+            continue
+        seen.add((s.select, s.extend_select, s.ruleset))
+        refs = [s.ruleset] if s.ruleset else list(NATIONAL)  # by report year: any national rule set
+        for code in unknown_codes(s, catalog([load(r) for r in refs])):
+            where = "--select / --extend-select" if code in from_cli else f"{s.source}: select / extend-select"
+            _error(f"{where}：{code!r} 不是所用规则集（{'、'.join(refs)}）中的规则代码或前缀"
+                   "（gklint rules 列出全部规则）")
+            bad = True
+    return bad
 
 
 def _annotate_batch(directory: str, results) -> None:
