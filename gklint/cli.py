@@ -351,10 +351,16 @@ def _run_with_progress(files, settings, jobs):
 
 def _rules_for(results) -> dict:
     from gklint.rules import catalog
-    from gklint.ruleset import load
+    from gklint.ruleset import RuleSetError, load
 
     refs = sorted({r.ruleset_path for r in results if r.ruleset_path}) or ["gb2021"]
-    return catalog([load(ref) for ref in refs])
+    loaded = []
+    for ref in refs:
+        try:
+            loaded.append(load(ref))
+        except RuleSetError:  # loaded fine for the check; gone since (a reinstall): describe the rest
+            continue
+    return catalog(loaded or [load("gb2021")])
 
 
 def _emit(args, fmt, results, elapsed, unsupported=(), stale=()) -> None:
