@@ -25,7 +25,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     ck = sub.add_parser("check", help="check reports and print findings")
-    ck.add_argument("paths", nargs="*", default=["."], metavar="PATH",
+    ck.add_argument("paths", nargs="*", metavar="PATH",
                     help="files or directories, searched recursively (default: .)")
     ck.add_argument("--output-format", "--format", dest="format",
                     choices=("full", "concise", "json", "sarif", "github", "junit"),
@@ -501,15 +501,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args, extra = parser.parse_known_args(argv)
     if extra and args.command == "check" and not any(x.startswith("-") for x in extra):
-        args.paths = [p for p in args.paths if p != "."] + extra  # paths after options: check a --jobs 2 b
+        args.paths = args.paths + extra  # paths after options: check a --jobs 2 b
     elif extra:
-        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        parser.error(f"无法识别的参数：{' '.join(extra)}")
+    if args.command == "check" and not args.paths:
+        args.paths = ["."]  # the default only when no path is given at all: an explicit "." is kept
     if args.command not in COMMANDS:
         parser.print_help()
         return EXIT_ERROR
     try:
         return COMMANDS[args.command](args)
     except KeyboardInterrupt:
+        print("gklint: 已中断，检查未完成，没有输出结果", file=sys.stderr)
         return 130
     except BrokenPipeError:
         sys.stderr.close()  # the reader went away (| head): not an error, and nothing more to say
