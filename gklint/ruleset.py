@@ -169,6 +169,9 @@ def read_toml(path, error: type[Exception] = RuleSetError, what: str = "规则�
         raise error(f"{path}: TOML 语法错误：{exc}") from None
 
 
+_DEADLINES = {"department_deadline", "government_deadline"}
+
+
 def _merge(parent: dict, child: dict) -> dict:
     """Child over parent: tables and rules merge by key, sections by key, other values replace."""
     out = dict(parent)
@@ -178,6 +181,9 @@ def _merge(parent: dict, child: dict) -> dict:
             for name, spec in value.items():
                 base = merged.get(name, {})
                 if isinstance(spec, dict) and isinstance(base, dict):
+                    if key == "rules" and "basis" in base and "basis" not in spec and _DEADLINES & set(spec):
+                        base = {k: v for k, v in base.items() if k != "basis"}  # a moved deadline is not the 条例's
+                        spec = {**spec, "basis": "本规则集规定的期限"}
                     spec = {**base, **spec}
                     if key == "tables" and isinstance(base.get("rows"), list) and "rows" in value[name]:
                         spec["rows"] = _merge_by_key(base["rows"], value[name]["rows"])

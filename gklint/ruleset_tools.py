@@ -21,7 +21,18 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line or 0}: {self.key}: {self.message}"
+        return f"{_relative(self.path)}:{self.line or 0}: {self.key}: {self.message}"
+
+
+def _relative(path: str) -> str:
+    """Relative to the working directory when the file is below it, as compilers print paths."""
+    import os
+
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return path
+    return path if rel.startswith("..") else rel
 
 
 def _problem(exc: RuleSetError, default_path: str) -> Problem:

@@ -1,5 +1,5 @@
-"""PDF on pdfplumber (optional extra `gklint[pdf]`): tables from the ruling lines, text outside them joined
-back into paragraphs, page headers and footers dropped; a PDF without a text layer is reported as such."""
+"""PDF on pdfplumber (optional: `pip install '.[pdf]'` in a clone): tables from the ruling lines, text outside
+them joined back into paragraphs, page headers and footers dropped; a PDF without a text layer is reported as such."""
 
 from __future__ import annotations
 
@@ -26,7 +26,8 @@ def read_pdf(path: str) -> Document:
     try:
         import pdfplumber
     except ImportError:
-        raise ReadError("读取 PDF 需要可选依赖 pdfplumber：pip install 'gklint[pdf]'") from None
+        raise ReadError("读取 PDF 需要可选依赖 pdfplumber：在 gklint 源码目录中 pip install '.[pdf]'"
+                        "（或 pip install pdfplumber）") from None
     try:
         with pdfplumber.open(path) as pdf:
             if len(pdf.pages) > MAX_PAGES:
