@@ -7,7 +7,8 @@ from decimal import Decimal
 
 from gklint.findings import location
 
-
+MIN_SENTENCE = 8  # characters: shorter paragraphs are headings or labels, never a sentence stating a count
+CARRYOVER_BEFORE, CARRYOVER_AFTER = 6, 12  # "含上年结转" sits right by its count: 办结41件（含上年结转2件）
 
 def validate(rule, ruleset, where):
     from gklint.ruleset import RuleSetError
@@ -51,7 +52,7 @@ def check(report, rule, ctx):
     for key in rule.params.get("sections", ["一", "六"]):
         s = report.section(key)
         if s is not None:
-            paragraphs += [(key, p) for p in s.paragraphs if len(p.text) > 8]
+            paragraphs += [(key, p) for p in s.paragraphs if len(p.text) > MIN_SENTENCE]
     for claim in rule.params.get("claims", []):
         rx = re.compile(claim["pattern"])
         for key, p in paragraphs:
@@ -67,7 +68,7 @@ def check(report, rule, ctx):
                     continue  # "答复网民咨询20件" is not about disclosure applications
                 stated = Decimal(m.group("n"))
                 cells = claim["cells"]
-                near = p.text[max(0, m.start() - 6):m.end() + 12]
+                near = p.text[max(0, m.start() - CARRYOVER_BEFORE):m.end() + CARRYOVER_AFTER]
                 if claim.get("carryover_cells") and re.search(r"(?:含|包括|包含)上年结转", near):
                     cells = claim["carryover_cells"]
                 value, used = _value(report, cells)
