@@ -8,7 +8,6 @@ just means a miss: the cache can never make a run fail.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import stat
@@ -28,6 +27,8 @@ def cache_dir() -> str:
 @lru_cache(maxsize=None)
 def ruleset_fingerprint(ref: str | None) -> str:
     """The merged rule set as data, so an edited rule set (or anything it extends) changes the key."""
+    import hashlib  # here: a --no-cache run never needs it
+
     from gklint.ruleset import builtin_names, load
 
     refs = [ref] if ref else builtin_names()  # by report year: any built-in may be chosen
@@ -39,6 +40,8 @@ def ruleset_fingerprint(ref: str | None) -> str:
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """gklint's own modules (name, size, mtime): an edited checkout never reuses findings of older code."""
+    import hashlib  # here: a --no-cache run never needs it
+
     root = os.path.dirname(os.path.abspath(__file__))
     stamps = []
     for folder, _dirs, names in os.walk(root):
@@ -50,6 +53,8 @@ def code_fingerprint() -> str:
 
 
 def key(path: str, ruleset: str | None, agency_kind: str) -> str | None:
+    import hashlib  # here: a --no-cache run never needs it
+
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):
             return None  # opening a pipe would block; the reader reports it

@@ -277,8 +277,8 @@ def _bad_selection(settings, args) -> bool:
     from_cli = set(args.select or ()) | set(args.extend_select)
     seen, bad = set(), False
     for s in settings:
-        if (s.select, s.extend_select, s.ruleset) in seen:
-            continue
+        if (s.select, s.extend_select, s.ruleset) in seen or (s.select == ("ALL",) and not s.extend_select):
+            continue  # the default selection always exists: no rule set to load for it
         seen.add((s.select, s.extend_select, s.ruleset))
         refs = [s.ruleset] if s.ruleset else list(NATIONAL)  # by report year: any national rule set
         for code in unknown_codes(s, catalog([load(r) for r in refs])):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fnmatch
 import os
 import re
 from dataclasses import dataclass, fields, replace
@@ -97,6 +96,7 @@ def _relative(path: str, root: str) -> str:
 
 def _glob_match(rel: str, glob: str) -> bool:
     """gitignore-like: a glob without '/' matches any path component; otherwise the relative path."""
+    import fnmatch  # here: most runs have no globs
     glob = glob.rstrip("/")
     if "/" not in glob:
         return any(fnmatch.fnmatchcase(part, glob) for part in rel.split("/"))

@@ -12,10 +12,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 
 class RuleSetError(Exception):
@@ -152,6 +148,10 @@ def _entry_point(name: str) -> Path | None:
 
 def read_toml(path, error: type[Exception] = RuleSetError, what: str = "规则集") -> dict:
     """A TOML file (rule set or config); every failure is `error` naming the file."""
+    if sys.version_info >= (3, 11):  # imported here: a run answered from compiled rule sets never needs it
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
     try:
         with open(path, "rb") as fh:
             return tomllib.load(fh)
@@ -285,6 +285,64 @@ def _need(path: Path, where: str, table: dict, key: str) -> str:
     return value
 
 
+def compiled_dir() -> str:
+    """Parsed rule sets, per user (never in a checked-out repository: entries are only ever data)."""
+    import os
+
+    base = os.environ.get("GKLINT_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "gklint")
+    return os.path.join(base, "rulesets")
+
+
+def _content(path: str) -> str:
+    with open(path, "rb") as fh:
+        return fh.read().decode("utf-8", "surrogateescape")
+
+
+def _entry(path: Path) -> str:
+    import os
+    import zlib
+
+    # the name only spreads entries; each entry names its file and is checked against it
+    return os.path.join(compiled_dir(), f"{path.stem}-{zlib.crc32(str(path).encode()):08x}.json")
+
+
+def _compiled(path: Path, chain: list[str]) -> dict | None:
+    """The merged TOML of `path` and the files it extends as parsed by an earlier run, when every one of those
+    files still has the content it had then (keyed by content: an edit is a miss). Saves importing tomllib and
+    parsing at every start; any problem with an entry is a miss."""
+    import json
+
+    try:
+        with open(_entry(path), encoding="utf-8") as fh:
+            entry = json.load(fh)
+        sources, raw = entry["sources"], entry["raw"]
+        if not (isinstance(raw, dict) and sources and sources[0][0] == str(path)):
+            return None
+        if any(_content(src) != text for src, text in sources):  # the files' whole text: no hashing at start
+            return None
+    except Exception:  # noqa: BLE001 - missing, unreadable, malformed or stale: parse the TOML
+        return None
+    chain.extend(src for src, _ in sources)
+    return raw
+
+
+def _store(path: Path, chain: list[str], raw: dict) -> None:
+    import json
+    import os
+
+    try:
+        data = json.dumps({"sources": [[src, _content(src)] for src in chain], "raw": raw}, ensure_ascii=False)
+        entry = _entry(path)
+        os.makedirs(os.path.dirname(entry), exist_ok=True)
+        tmp = f"{entry}.{os.getpid()}.tmp"
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(data)
+        os.replace(tmp, entry)
+    except (OSError, TypeError, ValueError):  # read-only home, a TOML datetime JSON cannot hold: parse next time
+        pass
+
+
 @lru_cache(maxsize=32)
 def load(ref: str) -> RuleSet:
     """Load a rule set by built-in name or path; parsed once per process."""
@@ -299,7 +357,10 @@ def load(ref: str) -> RuleSet:
 
 
 def _load(path: Path, chain: list[str]) -> RuleSet:
-    raw = _raw(path, chain=chain)
+    raw = _compiled(path, chain)
+    if raw is None:
+        raw = _raw(path, chain=chain)
+        _store(path, chain, raw)
     meta = raw.get("ruleset", {})
     _check_keys(path, "[ruleset]", meta, _RULESET_KEYS)
     rs = RuleSet(name=meta.get("name") or path.stem, path=str(path), description=meta.get("description", ""),

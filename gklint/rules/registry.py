@@ -7,26 +7,26 @@ internal error at check time. docs/rules.md's table of kinds is generated from h
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from typing import NamedTuple
 
-# NamedTuple, not dataclass: no class-creation cost at import (startup time matters for a pre-commit hook)
-
-
-class Param(NamedTuple):
-    name: str
-    type: str  # "str", "bool", "regex", "str_list", "regex_list", "month_day", "for_each", "claims"
-    doc: str
-    default: object = None
-    choices: tuple = ()  # allowed values (for "check")
-    required: bool = False
+# Plain classes, not dataclasses or NamedTuples: creating those classes costs time at every start, and
+# startup time matters for a pre-commit hook.
 
 
-class Kind(NamedTuple):
-    name: str
-    doc: str
-    params: tuple
+class Param:
+    __slots__ = ("name", "type", "doc", "default", "choices", "required")
+
+    def __init__(self, name: str, type: str, doc: str, default=None, choices: tuple = (), required: bool = False):
+        # type: "str", "bool", "regex", "str_list", "regex_list", "month_day", "for_each", "claims"
+        self.name, self.type, self.doc, self.default = name, type, doc, default
+        self.choices, self.required = choices, required  # choices: the allowed values (of "check")
+
+
+class Kind:
+    __slots__ = ("name", "doc", "params")
+
+    def __init__(self, name: str, doc: str, params: tuple):
+        self.name, self.doc, self.params = name, doc, params
 
     @property
     def checks(self) -> tuple:
@@ -124,6 +124,8 @@ def _type_error(p: Param, value) -> str | None:
     elif t == "month_day":
         if not (isinstance(value, list) and len(value) == 2 and all(type(v) is int for v in value)):
             return f"应为 [月, 日]，例如 [1, 31]，而不是 {_show(value)}"
+        import datetime as dt
+
         try:
             dt.date(2024, value[0], value[1])  # a leap year: [2, 29] is a valid deadline
         except ValueError:
