@@ -61,7 +61,8 @@ KINDS = {k.name: k for k in (
     Kind("content", "部分内容为空；或必须出现的文字（如信息处理费、统计期限说明）", (
         Param("sections", "str_list", f"内容不能为空的部分（{_SECTIONS}）", []),
         Param("allow_none", "str_list", "允许只写“无”的部分", []),
-        Param("pattern", "regex", "必须出现的文字（正则，在部分的段落文字中查找，不含表格）"),
+        Param("pattern", "regex", "必须出现的文字（正则，用 re.search 在段落文字中查找：段落之间以换行连接，"
+                                  "不含表格单元格；`^` `$` 是整段文字的首尾）"),
         Param("section", "str", "在哪一部分查找 `pattern`（不写则全文）"),
         Param("expected", "str", "问题中“应为”的文字"),
         Param("elsewhere", "bool", "`pattern` 出现在其他部分也算", False),
