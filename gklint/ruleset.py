@@ -27,7 +27,7 @@ class RuleSetError(Exception):
         return f"{where}: {text}" if where else text
 
 
-def _error(path, key: str | None, message: str, sources=None) -> RuleSetError:
+def located_error(path, key: str | None, message: str, sources=None) -> RuleSetError:
     """A RuleSetError for `key` (dotted: rules.GK301.expr), with the line where that key is written: in the
     first of `sources` (the file and the rule sets it extends, child first) that has it."""
     for src in sources or (path,):
@@ -119,7 +119,7 @@ def _locate(ref: str, relative_to: Path | None) -> Path:
     found = _entry_point(ref)
     if found is None:
         names = builtin_names() + sorted(_entry_points())
-        raise _error(relative_to, "ruleset.extends" if relative_to else None,
+        raise located_error(relative_to, "ruleset.extends" if relative_to else None,
                      f"没有名为 {ref!r} 的规则集（可用：{', '.join(names)}；也可以给出 .toml 路径）")
     return found
 
@@ -216,15 +216,15 @@ def _raw(path: Path, seen: tuple[Path, ...] = (), chain: list | None = None) -> 
     if chain is not None:
         chain.append(str(path))
     if path in seen:
-        raise _error(seen[-1], "ruleset.extends", f"extends 形成循环：{' -> '.join(str(p) for p in seen + (path,))}")
+        raise located_error(seen[-1], "ruleset.extends", f"extends 形成循环：{' -> '.join(str(p) for p in seen + (path,))}")
     data = read_toml(path)
     for key in data:
         if key not in _TOP_KEYS:
-            raise _error(path, key, f"未知的顶层键 {key!r}（允许：{', '.join(sorted(_TOP_KEYS))}）")
+            raise located_error(path, key, f"未知的顶层键 {key!r}（允许：{', '.join(sorted(_TOP_KEYS))}）")
     parent_ref = data.get("ruleset", {}).get("extends")
     if parent_ref:
         if not isinstance(parent_ref, str):
-            raise _error(path, "ruleset.extends", "必须是字符串")
+            raise located_error(path, "ruleset.extends", "必须是字符串")
         return _merge(_raw(_locate(parent_ref, path), seen + (path,), chain), data)
     return data
 
@@ -264,24 +264,24 @@ def find_line(path: str, key: str) -> int | None:
 
 def _check_keys(path: Path, where: str, table: dict, allowed: set[str]) -> None:
     if not isinstance(table, dict):
-        raise _error(path, _key(where), "必须是表（table）")
+        raise located_error(path, _key(where), "必须是表（table）")
     for key in table:
         if key not in allowed:
-            raise _error(path, f"{_key(where)}.{key}", f"未知的键 {key!r}（允许：{', '.join(sorted(allowed))}）")
+            raise located_error(path, f"{_key(where)}.{key}", f"未知的键 {key!r}（允许：{', '.join(sorted(allowed))}）")
 
 
 def _str_list(path: Path, where: str, value) -> list[str]:
     if value is None:
         return []
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise _error(path, where, "必须是字符串数组")
+        raise located_error(path, where, "必须是字符串数组")
     return list(value)
 
 
 def _need(path: Path, where: str, table: dict, key: str) -> str:
     value = table.get(key)
     if not isinstance(value, str) or not value:
-        raise _error(path, where, f"缺少字符串键 {key!r}")
+        raise located_error(path, where, f"缺少字符串键 {key!r}")
     return value
 
 
@@ -352,7 +352,7 @@ def load(ref: str) -> RuleSet:
         return _load(path, chain)
     except RuleSetError as exc:
         if exc.line is None and exc.key and chain:  # a merged key: the line in the file that wrote it
-            raise _error(path, exc.key, exc.message, chain) from None
+            raise located_error(path, exc.key, exc.message, chain) from None
         raise
 
 
@@ -367,12 +367,12 @@ def _load(path: Path, chain: list[str]) -> RuleSet:
                  layout=meta.get("layout"), raw=raw, sources=tuple(chain),
                  layout_markers=_str_list(path, "ruleset.layout_markers", meta.get("layout_markers")))
     if rs.layout not in (None, "gb2019", "gb2021"):  # the table layouts binding knows
-        raise _error(path, "ruleset.layout", f"{rs.layout!r} 不是可用的版式（可用：gb2019、gb2021）")
+        raise located_error(path, "ruleset.layout", f"{rs.layout!r} 不是可用的版式（可用：gb2019、gb2021）")
     years = meta.get("years")
     if years is not None:
         if not (isinstance(years, list) and len(years) == 2 and all(type(y) is int for y in years)
                 and 1990 <= years[0] <= years[1] <= 9999):
-            raise _error(path, "ruleset.years", "必须是两个整数 [起始年, 结束年]，起始年不大于结束年")
+            raise located_error(path, "ruleset.years", "必须是两个整数 [起始年, 结束年]，起始年不大于结束年")
         rs.years = (years[0], years[1])
     for i, s in enumerate(raw.get("sections", [])):
         where = f"sections[{i}]"
@@ -401,7 +401,7 @@ def _load(path: Path, chain: list[str]) -> RuleSet:
         keys = [r.key for r in rows]
         dup = {k for k in keys if keys.count(k) > 1}
         if dup:
-            raise _error(path, f"{where}.rows", f"行键重复：{', '.join(sorted(dup))}")
+            raise located_error(path, f"{where}.rows", f"行键重复：{', '.join(sorted(dup))}")
         variants = t.get("column_variants", {})
         rs.tables[tkey] = TableSpec(tkey, _need(path, where, t, "title"), _need(path, where, t, "section"),
                                     _str_list(path, f"{where}.signature", t.get("signature")), rows,

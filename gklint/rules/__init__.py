@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from gklint.findings import Finding, excerpt
 from gklint.rules.registry import COMMON_ONLY, problems
 from gklint.rules.registry import KINDS as _REGISTRY
-from gklint.ruleset import RuleSet, RuleSetError
+from gklint.ruleset import RuleSet, RuleSetError, located_error
 
 KINDS = tuple(_REGISTRY)  # the order rules run in
 
@@ -100,9 +100,7 @@ def rule_problems(code: str, spec, ruleset: RuleSet) -> list[RuleSetError]:
 
 
 def _error(ruleset: RuleSet, key: str, message: str) -> RuleSetError:
-    from gklint.ruleset import _error as located
-
-    return located(ruleset.path, key, message, ruleset.sources)
+    return located_error(ruleset.path, key, message, ruleset.sources)
 
 
 def _make_rule(code: str, spec, ruleset: RuleSet, where: str) -> Rule | None:
