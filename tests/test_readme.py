@@ -85,6 +85,7 @@ def _env(repo: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in ("GKLINT_CACHE_DIR", "VIRTUAL_ENV", "PYTHONPATH")}
     env["PATH"] = f"{repo / '.venv' / 'bin'}{os.pathsep}{env.get('PATH', '')}"
     env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
+    env["XDG_CACHE_HOME"] = str(repo.parent / "user-cache")  # parsed rule sets: not in the tester's home
     return env
 
 
