@@ -40,7 +40,25 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message):
         self.print_usage(sys.stderr)
-        self.exit(EXIT_ERROR, f"{self.prog}: 错误：{message}\n")
+        self.exit(EXIT_ERROR, f"{self.prog}: 错误：{_chinese(message)}\n")
+
+
+_ARGPARSE_ZH = (  # argparse's common messages, for the office users; anything else is shown as it is
+    (r"^argument (\S+): invalid choice: (.+?) \(choose from (.+)\)$", r"参数 \1：无效的取值 \2（可选：\3）"),
+    (r"^argument (\S+): invalid (\w+) value: (.+)$", r"参数 \1：无效的值 \3"),
+    (r"^argument (\S+): expected one argument$", r"参数 \1 需要一个值"),
+    (r"^the following arguments are required: (.+)$", r"缺少参数：\1"),
+    (r"^unrecognized arguments: (.+)$", r"无法识别的参数：\1"),
+)
+
+
+def _chinese(message: str) -> str:
+    import re
+
+    for pattern, replacement in _ARGPARSE_ZH:
+        if re.match(pattern, message):
+            return re.sub(pattern, replacement, message)
+    return message
 
 
 def _parser() -> argparse.ArgumentParser:

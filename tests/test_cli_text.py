@@ -59,3 +59,16 @@ def test_ruleset_check_prints_paths_relative_to_the_working_directory(tmp_path, 
     monkeypatch.chdir(tmp_path)
     assert main(["ruleset", "check", str(tmp_path / "sub" / "bad.toml")]) == 1
     assert capsys.readouterr().out.startswith(os.path.join("sub", "bad.toml") + ":5: rules.GK102.severity: ")
+
+
+@pytest.mark.parametrize("argv,words", [
+    (["check", "--format", "x"], "无效的取值 'x'"),
+    (["check", "-j", "x"], "无效的值 'x'"),
+    (["rule"], "缺少参数"),
+    (["check", "a", "--nope"], "无法识别的参数：--nope"),
+])
+def test_usage_errors_are_chinese(capsys, argv, words):
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and words in err and "错误：" in err
