@@ -23,10 +23,11 @@ class Param:
 
 
 class Kind:
-    __slots__ = ("name", "doc", "params")
+    __slots__ = ("name", "doc", "params", "placeholders")
 
-    def __init__(self, name: str, doc: str, params: tuple):
+    def __init__(self, name: str, doc: str, params: tuple, placeholders: tuple | None = None):
         self.name, self.doc, self.params = name, doc, params
+        self.placeholders = placeholders  # names `message` may use as {name}; None: the message is literal
 
     @property
     def checks(self) -> tuple:
@@ -77,7 +78,7 @@ KINDS = {k.name: k for k in (
         Param("table", "str", "表的键，如 \"T3\"", required=True),
         Param("expr", "str", "等式，如 'T(\"合计\", $) == sum(T(#result, $))'", required=True),
         Param("for_each", "for_each", "`$` 依次代表：\"column\"、\"row\" 或列表"),
-    )),
+    ), placeholders=("lhs", "rhs", "left", "right", "diff", "item")),
     Kind("dates", "发布日期、法定期限（可改为本地更早的期限）、统计期限、正文年份", (
         Param("check", "str", "检查什么", None, ("no_date", "before_year_end", "after_deadline", "period",
                                                  "year_in_text"), required=True),
@@ -143,6 +144,31 @@ def _type_error(p: Param, value) -> str | None:
     return None
 
 
+def _placeholder_error(text: str, names: tuple) -> str | None:
+    """A message the kind fills in with str.format: only its own {name}s, nothing that could fail at check time."""
+    import string
+
+    try:
+        fields = [(f, spec, conv) for _, f, spec, conv in string.Formatter().parse(text) if f is not None]
+    except ValueError as exc:
+        return f"花括号不配对（{exc}）；要写花括号本身请写 {{{{ 和 }}}}"
+    for f, spec, conv in fields:
+        if f not in names or spec or conv:
+            return f"不认识的占位符 {{{f}}}（可用：{'、'.join('{' + n + '}' for n in names)}）"
+    return None
+
+
+_CLAIM_TYPES = {"pattern": str, "what": str, "context": str, "cells": list, "carryover_cells": list,
+                "contradicts": bool}
+
+
+def _claim_errors(claim: dict):
+    """Types of a text_table claim's fields (its structure and references are checked by the kind)."""
+    for k, t in _CLAIM_TYPES.items():
+        if k in claim and not isinstance(claim[k], t):
+            yield k, f"应为{ {str: '字符串', list: '数组', bool: 'true 或 false'}[t]}，而不是 {_show(claim[k])}"
+
+
 def _regex_error(text: str) -> str | None:
     try:
         re.compile(text)
@@ -169,6 +195,11 @@ def problems(kind: Kind, spec: dict) -> list[tuple[str, str]]:
             out.append((key, f"未知的键 {key!r}{hint}（{kind.name} 类规则允许：{allowed}）"))
             continue
         why = _type_error(p, value)
+        if why is None and key == "message" and kind.placeholders is not None:
+            why = _placeholder_error(value, kind.placeholders)
+        if why is None and p.type == "claims":
+            out.extend((f"{key}[{i}].{k}", w) for i, claim in enumerate(value) for k, w in _claim_errors(claim))
+            continue
         if why:
             out.append((key, why))
         elif p.type == "regex_list":
