@@ -143,3 +143,37 @@ def test_docs_table_of_kinds_is_generated_from_the_registry():
     for kind in KINDS.values():
         for p in kind.params:
             assert f"`{p.name}`" in kinds_table()
+
+
+HOSTILE = [0, -1, 1.5, True, "", "x", "(", "{x}", [], [1], ["x"], ["一"], [1, 31], [13, 40], {"a": 1}]
+MINIMAL = {"sections": {}, "content": {"pattern": "x"}, "tables": {}, "cells": {},
+           "identity": {"table": "T3", "expr": 'T("一", "$") == T("一", "$")'}, "dates": {"check": "after_deadline"},
+           "text_table": {}, "text_sums": {}, "patterns": {"patterns": ["x"]}, "template": {"check": "title"}}
+
+
+def _toml(value) -> str:
+    import json
+
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + " }"
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, str) else repr(value)
+
+
+@pytest.mark.parametrize("kind,param", [(k.name, p.name) for k in KINDS.values() for p in k.params])
+def test_any_value_of_any_parameter_is_a_rule_set_error_or_runs(tmp_path, capsys, kind, param):
+    """Whatever a template author writes, `check` either refuses the rule set (exit 2, naming the key) or runs
+    it: never GK001 内部错误."""
+    for value in HOSTILE:
+        spec = {"kind": kind, **MINIMAL[kind], param: value}
+        path = _write(tmp_path, "".join(f"{k} = {_toml(v)}\n" for k, v in spec.items()))
+        status = main(["check", "--no-cache", "--ruleset", str(path), str(SEED)])
+        captured = capsys.readouterr()
+        shown = captured.out + captured.err
+        assert "内部错误" not in shown and "Traceback" not in shown, (param, value, shown)
+        assert status in (0, 1, 2), (param, value)
+        if status == 2:
+            assert "规则集错误" in captured.err and "broken.toml:" in captured.err and "rules.XX901." in captured.err
