@@ -8,7 +8,6 @@ just means a miss: the cache can never make a run fail.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import stat
@@ -28,16 +27,21 @@ def cache_dir() -> str:
 @lru_cache(maxsize=None)
 def ruleset_fingerprint(ref: str | None) -> str:
     """The merged rule set as data, so an edited rule set (or anything it extends) changes the key."""
+    import hashlib  # here: a --no-cache run never needs it
+
     from gklint.ruleset import builtin_names, load
 
     refs = [ref] if ref else builtin_names()  # by report year: any built-in may be chosen
-    data = [load(r).raw for r in refs]
+    # the files' locations too: entries name the rule set file, which a reinstall may move or remove
+    data = [[load(r).sources, load(r).raw] for r in refs]
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """gklint's own modules (name, size, mtime): an edited checkout never reuses findings of older code."""
+    import hashlib  # here: a --no-cache run never needs it
+
     root = os.path.dirname(os.path.abspath(__file__))
     stamps = []
     for folder, _dirs, names in os.walk(root):
@@ -49,6 +53,8 @@ def code_fingerprint() -> str:
 
 
 def key(path: str, ruleset: str | None, agency_kind: str) -> str | None:
+    import hashlib  # here: a --no-cache run never needs it
+
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):
             return None  # opening a pipe would block; the reader reports it
@@ -66,17 +72,36 @@ def _entry(k: str) -> str:
 
 
 def get(k: str, path: str) -> FileResult | None:
+    """The cached result, or None (a miss) for a missing, broken or stale entry: nothing in an entry may fail
+    a run, whoever wrote it (an older gklint, a crash half-way, a hand edit)."""
     try:
         with open(_entry(k), encoding="utf-8") as fh:
             d = json.load(fh)
         from gklint.suppress import Suppressed
 
-        return FileResult(path, d["template"], d.get("ruleset_path"), d["report_year"],
-                          [Finding.from_dict(f) for f in d["findings"]], d["unreadable"], skipped=d["skipped"],
-                          suppressed=[Suppressed.from_dict(x) for x in d.get("suppressed", [])],
-                          agency=d.get("agency", ""), layout=d.get("layout"))
-    except (OSError, ValueError, KeyError, TypeError):
+        result = FileResult(path, d["template"], d.get("ruleset_path"), d["report_year"],
+                            [Finding.from_dict(f) for f in d["findings"]], d["unreadable"], skipped=d["skipped"],
+                            suppressed=[Suppressed.from_dict(x) for x in d.get("suppressed", [])],
+                            agency=d.get("agency", ""), layout=d.get("layout"))
+        return result if _valid(result) else None
+    except Exception:  # noqa: BLE001 - any malformed entry is a miss
         return None
+
+
+def _valid(r: FileResult) -> bool:
+    """Every field has the type later stages rely on, and the rule set file still exists."""
+    from gklint.findings import SEVERITIES
+
+    if not (isinstance(r.template, (str, type(None))) and isinstance(r.report_year, (int, type(None)))
+            and isinstance(r.unreadable, bool) and isinstance(r.skipped, bool)):
+        return False
+    if r.ruleset_path is not None and not (isinstance(r.ruleset_path, str) and os.path.isfile(r.ruleset_path)):
+        return False
+    return all(isinstance(f.code, str) and f.severity in SEVERITIES and isinstance(f.message, str)
+               and isinstance(f.location, dict)
+               and all(isinstance(v, (str, type(None))) for v in (f.expected, f.found, f.snippet))
+               and (f.span is None or (len(f.span) == 2 and all(type(i) is int for i in f.span)))
+               for f in r.findings + [x.finding for x in r.suppressed])
 
 
 def put(k: str, result: FileResult) -> None:

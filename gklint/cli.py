@@ -19,71 +19,115 @@ def _codes(text: str) -> tuple[str, ...]:
     return tuple(c.strip().upper() for c in text.split(",") if c.strip())
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="gklint", description="Lint 政府信息公开工作年度报告 (.docx, .txt, .md).")
-    p.add_argument("--version", action="version", version=f"gklint {__version__}")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+FORMATS = "Word（.docx）、文本（.txt .text .md .markdown）、网页（.html .htm）、PDF（.pdf，需要 pdfplumber）"
+AGENCY_HELP = "发布期限：department 部门（1月31日），government 本级政府（3月31日），auto 按机关名称判断（默认）"
+RULESET_HELP = "规则集：内置名称（pre2019、gb2019、gb2021）或 .toml 路径（默认按报告年度选择）"
 
-    ck = sub.add_parser("check", help="check reports and print findings")
-    ck.add_argument("paths", nargs="*", default=["."], metavar="PATH",
-                    help="files or directories, searched recursively (default: .)")
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with Chinese headings and help (the office users read Chinese); argparse's own error details
+    stay as argparse words them."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, add_help=False, formatter_class=_Formatter, **kwargs)
+        self._positionals.title, self._optionals.title = "参数", "选项"
+        self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_ERROR, f"{self.prog}: 错误：{_chinese(message)}\n")
+
+
+_ARGPARSE_ZH = (  # argparse's common messages, for the office users; anything else is shown as it is
+    (r"^argument (\S+): invalid choice: (.+?) \(choose from (.+)\)$", r"参数 \1：无效的取值 \2（可选：\3）"),
+    (r"^argument (\S+): invalid (\w+) value: (.+)$", r"参数 \1：无效的值 \3"),
+    (r"^argument (\S+): expected one argument$", r"参数 \1 需要一个值"),
+    (r"^the following arguments are required: (.+)$", r"缺少参数：\1"),
+    (r"^unrecognized arguments: (.+)$", r"无法识别的参数：\1"),
+)
+
+
+def _chinese(message: str) -> str:
+    import re
+
+    for pattern, replacement in _ARGPARSE_ZH:
+        if re.match(pattern, message):
+            return re.sub(pattern, replacement, message)
+    return message
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="gklint", description=f"政府信息公开工作年度报告的合规检查工具。支持的格式：{FORMATS}。",
+                epilog="gklint 命令 -h 查看各命令的选项。退出码：0 没有问题，1 有问题，2 用法、配置或规则集错误、"
+                       "文件不存在或无法读取。")
+    p.add_argument("--version", action="version", version=f"gklint {__version__}", help="显示版本号并退出")
+    sub = p.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
+
+    ck = sub.add_parser("check", help="检查报告并列出问题", description=f"检查报告并列出问题。支持的格式：{FORMATS}。")
+    ck.add_argument("paths", nargs="*", metavar="路径",
+                    help="文件或目录（目录递归查找支持的格式；默认当前目录）")
     ck.add_argument("--output-format", "--format", dest="format",
                     choices=("full", "concise", "json", "sarif", "github", "junit", "html", "csv"),
-                    help="output format (default: full, or output-format from the config)")
-    ck.add_argument("-o", "--output-file", metavar="FILE", help="write the output to FILE instead of stdout")
-    ck.add_argument("--select", type=_codes, metavar="CODES", help="only these codes or prefixes, e.g. GK3,GK501")
-    ck.add_argument("--extend-select", type=_codes, default=(), metavar="CODES", help="add to the selection")
-    ck.add_argument("--ignore", type=_codes, default=(), metavar="CODES", help="skip these codes or prefixes")
+                    help="输出格式（默认 full，或配置中的 output-format）")
+    ck.add_argument("-o", "--output-file", metavar="文件", help="输出写入文件而不是标准输出")
+    ck.add_argument("--select", type=_codes, metavar="代码", help="只检查这些代码或前缀，逗号分隔，如 GK3,GK501")
+    ck.add_argument("--extend-select", type=_codes, default=(), metavar="代码", help="在选择之外再加上这些代码或前缀")
+    ck.add_argument("--ignore", type=_codes, default=(), metavar="代码", help="不检查这些代码或前缀")
     ck.add_argument("--fail-on", choices=("error", "warning"),
-                    help="lowest severity that makes the exit code 1 (default: warning; info never does)")
-    ck.add_argument("--ruleset", metavar="NAME|PATH", help="rule set to apply (default: by report year)")
-    ck.add_argument("--agency-kind", choices=("auto", "department", "government"),
-                    help="deadline: department (1月31日) or 本级政府 report (3月31日); auto: from the name")
-    ck.add_argument("--config", metavar="PATH", help="use this config file for every file (no discovery)")
-    ck.add_argument("--show-settings", action="store_true", help="print the resolved settings and exit")
-    ck.add_argument("--statistics", action="store_true", help="print counts per code instead of findings")
-    ck.add_argument("-q", "--quiet", action="store_true", help="print findings only: no summary, no progress")
-    ck.add_argument("-j", "--jobs", type=int, metavar="N",
-                    help="parallel processes (default: all cores when there are 8 files or more)")
-    ck.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
+                    help="多低的级别使退出码为 1（默认 warning；info 从不）")
+    ck.add_argument("--ruleset", metavar="名称|路径", help=RULESET_HELP)
+    ck.add_argument("--agency-kind", choices=("auto", "department", "government"), help=AGENCY_HELP)
+    ck.add_argument("--config", metavar="路径", help="所有文件都使用这个配置文件（不再向上查找）")
+    ck.add_argument("--show-settings", action="store_true", help="打印每个路径最终生效的设置后退出")
+    ck.add_argument("--statistics", action="store_true", help="只打印每个代码的问题数")
+    ck.add_argument("-q", "--quiet", action="store_true", help="只打印问题：不打印汇总和进度")
+    ck.add_argument("-j", "--jobs", type=int, metavar="N", help="并行进程数（默认：8 个文件以上时用全部 CPU）")
+    ck.add_argument("--no-cache", action="store_true", help="不读也不写结果缓存")
     ck.add_argument("--min-severity", choices=("info", "warning", "error"),
-                    help="do not show findings below this severity (default: info, or min-severity from the config)")
-    ck.add_argument("--exit-zero", action="store_true", help="exit 0 whatever is found (still printing)")
-    ck.add_argument("--baseline", metavar="FILE",
-                    help="report only findings not recorded in FILE; list recorded ones that no longer occur")
-    ck.add_argument("--write-baseline", metavar="FILE", help="record the current findings in FILE as accepted")
+                    help="不显示低于这个级别的问题（默认 info，或配置中的 min-severity）")
+    ck.add_argument("--exit-zero", action="store_true", help="照常输出，退出码总是 0")
+    ck.add_argument("--baseline", metavar="文件", help="只报告基线文件中没有记录的问题，并列出基线中已不再出现的问题")
+    ck.add_argument("--write-baseline", metavar="文件", help="把当前的全部问题记入基线文件，作为已接受的问题")
     ck.add_argument("--show-suppressed", action="store_true",
-                    help="also show findings accepted by a comment, a directive line, the baseline or the config")
-    ck.add_argument("--annotate", metavar="DIR",
-                    help="write a copy of each .docx with its findings as Word comments into DIR")
+                    help="同时列出被批注、注释行、基线或配置忽略的问题及理由")
+    ck.add_argument("--annotate", metavar="目录", help="为每个 .docx 在该目录中写一份带批注的副本")
 
-    an = sub.add_parser("annotate", help="write a copy of a .docx with every finding as a Word comment")
-    an.add_argument("file", metavar="FILE")
-    an.add_argument("-o", "--output", metavar="FILE", help="the copy to write (default: FILE.gklint.docx beside it)")
-    an.add_argument("--force", action="store_true", help="overwrite an existing output file")
-    an.add_argument("--config", metavar="PATH", help="use this config file (no discovery)")
-    an.add_argument("--ruleset", metavar="NAME|PATH", help="rule set to apply (default: by report year)")
-    an.add_argument("--agency-kind", choices=("auto", "department", "government"),
-                    help="deadline: department (1月31日) or 本级政府 report (3月31日); auto: from the name")
+    an = sub.add_parser("annotate", help="另存一份 .docx，把每个问题写成 Word 批注",
+                        description="另存一份 .docx，把每个问题写成 Word 批注；原文件从不修改。")
+    an.add_argument("file", metavar="文件", help="要加批注的 .docx")
+    an.add_argument("-o", "--output", metavar="文件", help="输出的副本（默认：同目录下的 文件名.gklint.docx）")
+    an.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
+    an.add_argument("--config", metavar="路径", help="使用这个配置文件（不再向上查找）")
+    an.add_argument("--ruleset", metavar="名称|路径", help=RULESET_HELP)
+    an.add_argument("--agency-kind", choices=("auto", "department", "government"), help=AGENCY_HELP)
 
-    rl = sub.add_parser("rules", help="list the rules of a rule set")
-    rl.add_argument("--ruleset", default="gb2021", metavar="NAME|PATH", help="rule set (default: gb2021)")
-    rl.add_argument("--format", choices=("table", "json"), default="table")
-    ru = sub.add_parser("rule", help="explain one rule: what it checks, why, an example, how to fix")
-    ru.add_argument("code", metavar="CODE")
-    ru.add_argument("--ruleset", default="gb2021", metavar="NAME|PATH", help="rule set (default: gb2021)")
+    rl = sub.add_parser("rules", help="列出规则集的规则", description="列出规则集的规则。")
+    rl.add_argument("--ruleset", default="gb2021", metavar="名称|路径", help="规则集（默认 gb2021）")
+    rl.add_argument("--format", choices=("table", "json"), default="table", help="输出格式（默认 table）")
+    ru = sub.add_parser("rule", help="说明一条规则：检查什么、为什么、示例、怎么改",
+                        description="说明一条规则：检查什么、为什么、依据、示例、怎么改。")
+    ru.add_argument("code", metavar="代码", help="规则代码，如 GK304")
+    ru.add_argument("--ruleset", default="gb2021", metavar="名称|路径", help="规则集（默认 gb2021）")
 
-    rs = sub.add_parser("ruleset", help="for rule-set authors: validate a rule set, run its test cases")
-    rs_sub = rs.add_subparsers(dest="action", metavar="ACTION", required=True)
-    rc = rs_sub.add_parser("check", help="print every problem of a rule set with file, line and key")
-    rc.add_argument("rulesets", nargs="+", metavar="FILE|NAME")
-    rt = rs_sub.add_parser("test", help="run the [[tests]] cases of a rule set")
-    rt.add_argument("rulesets", nargs="+", metavar="FILE|NAME")
+    rs = sub.add_parser("ruleset", help="规则集作者用：校验规则集，运行它的样例",
+                        description="规则集作者用：校验规则集，运行它的 [[tests]] 样例。")
+    rs_sub = rs.add_subparsers(dest="action", metavar="操作", required=True, parser_class=_Parser)
+    rc = rs_sub.add_parser("check", help="列出规则集的全部问题（文件:行: 键: 说明）",
+                           description="列出规则集的全部问题，每行“文件:行: 键: 说明”。")
+    rc.add_argument("rulesets", nargs="+", metavar="文件|名称", help="规则集 .toml 文件或内置名称")
+    rt = rs_sub.add_parser("test", help="运行规则集的 [[tests]] 样例", description="运行规则集的 [[tests]] 样例。")
+    rt.add_argument("rulesets", nargs="+", metavar="文件|名称", help="规则集 .toml 文件或内置名称")
 
-    ex = sub.add_parser("extract", help="print what gklint understood of a report (sections, dates, every table cell)")
-    ex.add_argument("files", nargs="+", metavar="FILE")
-    ex.add_argument("--format", choices=("markdown", "json"), default="markdown")
-    ex.add_argument("--show-suppressed", action="store_true", help="also list the accepted findings and why")
+    ex = sub.add_parser("extract", help="打印 gklint 对报告的理解（部分、日期、每个表格单元格）",
+                        description=f"打印 gklint 对报告的理解（部分、日期、每个表格单元格）。支持的格式：{FORMATS}。")
+    ex.add_argument("files", nargs="+", metavar="文件", help="报告文件")
+    ex.add_argument("--format", choices=("markdown", "json"), default="markdown", help="输出格式（默认 markdown）")
+    ex.add_argument("--show-suppressed", action="store_true", help="同时列出被忽略的问题及理由")
     return p
 
 
@@ -190,6 +234,8 @@ def _check(args) -> int:
         used = {s.ruleset for s in settings if s.ruleset}
         for ref in used:
             catalog([load(ref)])
+        if _bad_selection([base] + settings, args):
+            return EXIT_ERROR
     except RuleSetError as exc:
         return _error(f"规则集错误：{exc}")
     for path in missing:
@@ -238,6 +284,27 @@ def _check(args) -> int:
     if any(f.severity in levels[s.fail_on] for r, s in zip(results, settings) for f in r.findings):
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _bad_selection(settings, args) -> bool:
+    """A selected code or prefix that no rule set in use has checks nothing: an error, not a false all-clear."""
+    from gklint.config import unknown_codes
+    from gklint.rules import catalog
+    from gklint.ruleset import NATIONAL, load
+
+    from_cli = set(args.select or ()) | set(args.extend_select)
+    seen, bad = set(), False
+    for s in settings:
+        if (s.select, s.extend_select, s.ruleset) in seen or (s.select == ("ALL",) and not s.extend_select):
+            continue  # the default selection always exists: no rule set to load for it
+        seen.add((s.select, s.extend_select, s.ruleset))
+        refs = [s.ruleset] if s.ruleset else list(NATIONAL)  # by report year: any national rule set
+        for code in unknown_codes(s, catalog([load(r) for r in refs])):
+            where = "--select / --extend-select" if code in from_cli else f"{s.source}: select / extend-select"
+            _error(f"{where}：{code!r} 不是所用规则集（{'、'.join(refs)}）中的规则代码或前缀"
+                   "（gklint rules 列出全部规则）")
+            bad = True
+    return bad
 
 
 def _annotate_batch(directory: str, results) -> None:
@@ -328,10 +395,16 @@ def _run_with_progress(files, settings, jobs):
 
 def _rules_for(results) -> dict:
     from gklint.rules import catalog
-    from gklint.ruleset import load
+    from gklint.ruleset import RuleSetError, load
 
     refs = sorted({r.ruleset_path for r in results if r.ruleset_path}) or ["gb2021"]
-    return catalog([load(ref) for ref in refs])
+    loaded = []
+    for ref in refs:
+        try:
+            loaded.append(load(ref))
+        except RuleSetError:  # loaded fine for the check; gone since (a reinstall): describe the rest
+            continue
+    return catalog(loaded or [load("gb2021")])
 
 
 def _emit(args, fmt, results, elapsed, unsupported=(), stale=()) -> None:
@@ -367,7 +440,8 @@ def _emit(args, fmt, results, elapsed, unsupported=(), stale=()) -> None:
         text = to_csv(results)
     else:
         lines = full.render(results, elapsed, quiet=True)
-        if not args.output_file and (sys.stdout.isatty() or os.environ.get("FORCE_COLOR")):
+        if not args.output_file and not os.environ.get("NO_COLOR") and (sys.stdout.isatty()
+                                                                       or os.environ.get("FORCE_COLOR")):
             from rich.console import Console
 
             full.print_rich(lines, Console(highlight=False))
@@ -395,6 +469,7 @@ def _emit(args, fmt, results, elapsed, unsupported=(), stale=()) -> None:
 def _rules(args) -> int:
     import json
 
+    from gklint.output.full import SEVERITY_NAME
     from gklint.output.text import pad, truncate, width
 
     rules = _catalog(args.ruleset)
@@ -407,7 +482,7 @@ def _rules(args) -> int:
     wn = max(width(r.name) for r in rules.values())
     print(f"规则集 {args.ruleset}：{len(rules)} 条规则（gklint rule 代码 查看说明）")
     for r in rules.values():
-        print(f"{r.code}  {pad(r.name, wn)}  {pad(r.severity, 7)}  {truncate(r.summary, 72)}")
+        print(f"{r.code}  {pad(r.name, wn)}  {pad(SEVERITY_NAME[r.severity], 4)}  {truncate(r.summary, 72)}")
     return EXIT_OK
 
 
@@ -430,11 +505,19 @@ def _rule(args) -> int:
     rule = rules.get(args.code.upper())
     if rule is None:
         return _error(f"规则集 {args.ruleset} 中没有规则 {args.code}（gklint rules 列出全部规则）")
-    print(f"{rule.code} {rule.name}（{rule.severity}，{rule.kind} 类）\n\n{rule.summary}")
-    for title, text in (("说明", rule.doc), ("示例", rule.example), ("修改", rule.fix)):
+    from gklint.output.full import SEVERITY_NAME
+
+    kind = KIND_NAMES.get(rule.kind, rule.kind)
+    print(f"{rule.code} {rule.name}（{SEVERITY_NAME[rule.severity]}，{kind}类规则 {rule.kind}）\n\n{rule.summary}")
+    for title, text in (("说明", rule.doc), ("依据", rule.basis), ("示例", rule.example), ("修改", rule.fix)):
         if text:
             print(f"\n{title}：{text}")
     return EXIT_OK
+
+
+KIND_NAMES = {"sections": "部分", "content": "内容", "tables": "统计表", "cells": "单元格", "identity": "合计关系",
+              "dates": "日期", "text_table": "正文与表格", "text_sums": "正文合计", "patterns": "文字模式",
+              "template": "格式版本", "engine": "引擎"}
 
 
 def _ruleset(args) -> int:
@@ -478,15 +561,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args, extra = parser.parse_known_args(argv)
     if extra and args.command == "check" and not any(x.startswith("-") for x in extra):
-        args.paths = [p for p in args.paths if p != "."] + extra  # paths after options: check a --jobs 2 b
+        args.paths = args.paths + extra  # paths after options: check a --jobs 2 b
     elif extra:
-        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        parser.error(f"无法识别的参数：{' '.join(extra)}")
+    if args.command == "check" and not args.paths:
+        args.paths = ["."]  # the default only when no path is given at all: an explicit "." is kept
     if args.command not in COMMANDS:
         parser.print_help()
         return EXIT_ERROR
     try:
         return COMMANDS[args.command](args)
     except KeyboardInterrupt:
+        print("gklint: 已中断，检查未完成，没有输出结果", file=sys.stderr)
         return 130
     except BrokenPipeError:
         sys.stderr.close()  # the reader went away (| head): not an error, and nothing more to say

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import fnmatch
 import os
+import re
 from dataclasses import dataclass, fields, replace
 
 from gklint.findings import SEVERITIES, Finding
@@ -11,7 +11,8 @@ from gklint.findings import SEVERITIES, Finding
 CONFIG_NAMES = ("gklint.toml", ".gklint.toml", "pyproject.toml")
 OUTPUT_FORMATS = ("full", "concise", "json", "sarif", "github", "junit")
 AGENCY_KINDS = ("auto", "department", "government")
-UNIGNORABLE = ("GK001",)  # an unreadable file is never silently skipped
+UNIGNORABLE = ("GK001",)
+CODE_OR_PREFIX = re.compile(r"^[A-Z]{2,6}\d{0,3}$")  # rule codes are 2–6 capitals and three digits  # an unreadable file is never silently skipped
 
 
 class ConfigError(Exception):
@@ -20,7 +21,7 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class Settings:
-    select: tuple[str, ...] = ("GK",)
+    select: tuple[str, ...] = ("ALL",)  # every rule of the rule set in use, whatever its prefix (GK, ZJ, SX…)
     extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (glob, codes), globs relative to root
@@ -86,7 +87,8 @@ class Settings:
 
 
 def _longest(code: str, prefixes: tuple[str, ...]) -> int:
-    return max((len(p) for p in prefixes if code.startswith(p) or p == "ALL"), default=-1)
+    """How specific the best match is: ALL matches every code, less specifically than any prefix."""
+    return max((0 if p == "ALL" else len(p) for p in prefixes if p == "ALL" or code.startswith(p)), default=-1)
 
 
 def _relative(path: str, root: str) -> str:
@@ -96,6 +98,7 @@ def _relative(path: str, root: str) -> str:
 
 def _glob_match(rel: str, glob: str) -> bool:
     """gitignore-like: a glob without '/' matches any path component; otherwise the relative path."""
+    import fnmatch  # here: most runs have no globs
     glob = glob.rstrip("/")
     if "/" not in glob:
         return any(fnmatch.fnmatchcase(part, glob) for part in rel.split("/"))
@@ -109,8 +112,8 @@ def _codes(value, where: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(c, str) for c in value):
         raise ConfigError(f"{where}：应为规则代码或前缀的列表，例如 [\"GK3\", \"GK501\"]")
     for c in value:
-        if not (c == "ALL" or (c.startswith("GK") and c[2:].isdigit()) or c == "GK"):
-            raise ConfigError(f"{where}：{c!r} 不是规则代码或前缀（形如 GK、GK3、GK301）")
+        if not (c == "ALL" or CODE_OR_PREFIX.match(c)):
+            raise ConfigError(f"{where}：{c!r} 不是规则代码或前缀（形如 GK、GK3、GK301、ZJ101）")
     return tuple(value)
 
 
@@ -259,3 +262,9 @@ class Resolver:
         if directory not in self._by_dir:
             self._by_dir[directory] = self.overrides.apply(settings_for_dir(directory))
         return self._by_dir[directory]
+
+
+def unknown_codes(settings: Settings, known) -> list[str]:
+    """The codes and prefixes of select / extend-select that match no rule of the rule sets in use."""
+    return [c for c in settings.select + settings.extend_select
+            if c != "ALL" and not any(code.startswith(c) for code in known)]

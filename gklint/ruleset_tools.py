@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gklint.ruleset import RuleSetError, load
+from gklint.ruleset import RuleSetError, find_line, load
 
 CODE = re.compile(r"^[A-Z]{2,6}\d{3}$")
 TEST_KEYS = {"name", "file", "text", "replace", "expect", "not_expect", "agency_kind"}
@@ -21,66 +21,28 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line or 0}: {self.key}: {self.message}"
+        return f"{_relative(self.path)}:{self.line or 0}: {self.key}: {self.message}"
 
 
-def _problem(exc: Exception, default_path: str) -> Problem:
-    """Split 'path: key…：message' (how every RuleSetError is worded) and find the key's line."""
-    text = str(exc)
-    m = re.match(r"(?P<path>.+?\.toml): (?P<rest>.*)", text, re.S)
-    path, rest = (m["path"], m["rest"]) if m else (default_path, text)
-    km = re.match(r"\[?(?P<key>[A-Za-z_][\w.\[\]()（）#$-]*)\]?", rest)
-    key = km["key"].rstrip(".") if km else ""
-    unknown = re.search(r"未知的(?:顶层)?键 '([^']+)'", rest)
-    if unknown:
-        key = f"{key}.{unknown[1]}" if key and not rest.startswith("未知") else unknown[1]
-    line = None
-    at = re.search(r"\(at line (\d+)", rest)
-    if at:
-        line = int(at[1])
-        dup = re.search(r"Cannot declare \(([^)]*)\) twice", rest)
-        key = ".".join(re.findall(r"'([^']*)'", dup[1])) if dup else "TOML"
-        if dup:
-            rest = f"重复定义：{key} 只能出现一次（{rest.split('：', 1)[-1]}）"
-    elif key:
-        line = find_line(path, key)
-        if rest.startswith(km["key"]):
-            rest = rest[len(km["key"]):].lstrip("：: ") or rest
-    return Problem(path, line, key or "-", rest)
+def _relative(path: str) -> str:
+    """Relative to the working directory when the file is below it, as compilers print paths."""
+    import os
 
-
-def find_line(path: str, key: str) -> int | None:
-    """The line of a dotted key (rules.GK301.expr, tables.T3.rows[2]): its table header, then the key."""
     try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return None
-    parts = re.findall(r"\[\d+\]|[^.\[\]]+", key)
-    names = [p for p in parts if not p.startswith("[")]
-    for n in range(len(names), 0, -1):
-        header = re.escape(".".join(names[:n]))
-        rx = re.compile(rf"^\s*\[\[?\s*{header}\s*\]\]?\s*(#.*)?$")
-        hits = [i for i, line in enumerate(lines) if rx.match(line)]
-        if not hits:
-            continue
-        index = next((int(p[1:-1]) for p in parts if p.startswith("[")), 0)
-        start = hits[index] if index < len(hits) else hits[0]
-        for name in names[n:n + 1]:
-            for j in range(start + 1, len(lines)):
-                if lines[j].lstrip().startswith("["):
-                    break
-                if re.match(rf"^\s*{re.escape(name)}\s*=", lines[j]):
-                    return j + 1
-        return start + 1
-    if names:  # a key set inline at the top level (e.g. in [ruleset])
-        rx = re.compile(rf"^\s*{re.escape(names[-1])}\s*=")
-        return next((i + 1 for i, line in enumerate(lines) if rx.match(line)), None)
-    return None
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return path
+    return path if rel.startswith("..") else rel
+
+
+def _problem(exc: RuleSetError, default_path: str) -> Problem:
+    """A RuleSetError's own fields (path, line and key are set where the problem is found)."""
+    return Problem(exc.path or default_path, exc.line, exc.key or "-", exc.message)
 
 
 def check(ref: str) -> list[Problem]:
     """Every problem of a rule set: structure first (it stops there), then each rule and each test case."""
-    from gklint.rules import make_rule
+    from gklint.rules import rule_problems
 
     path = str(Path(ref).resolve()) if ref.endswith(".toml") else ref
     try:
@@ -93,10 +55,7 @@ def check(ref: str) -> list[Problem]:
         if not CODE.match(code):
             problems.append(Problem(rs.path, find_line(rs.path, f"rules.{code}"), f"rules.{code}",
                                     f"规则代码 {code!r} 应为 2–6 个大写字母加三位数字（如 GK301、ZJ101）"))
-        try:
-            make_rule(code, spec, rs)
-        except RuleSetError as exc:
-            problems.append(_problem(exc, rs.path))
+        problems.extend(_problem(exc, rs.path) for exc in rule_problems(code, spec, rs))
     for i, case in enumerate(own.get("tests", [])):
         where = f"tests[{i}]"
         if not isinstance(case, dict):

@@ -136,5 +136,29 @@ def _check_all(work: list[Job], jobs: int):
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=min(jobs, len(work))) as pool:
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(work)), initializer=_ignore_sigint)
+    try:
         yield from pool.map(_work, work, chunksize=max(1, min(8, len(work) // (jobs * 4))))
+    except BaseException:  # Ctrl-C, a CI cancel (SIGINT to this process only), a closed pipe: stop now
+        _cancel(pool)
+        raise
+    pool.shutdown()
+
+
+def _ignore_sigint() -> None:
+    """Workers leave SIGINT to the main process, which cancels the pool: a terminal's Ctrl-C (sent to the
+    whole process group) cannot kill a worker half-way and leave the pool waiting for it."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _cancel(pool) -> None:
+    """Drop the queued files and end the workers at once (they ignore SIGINT and would finish their chunk)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # no public way to reach them
+    pool.shutdown(wait=False, cancel_futures=True)
+    for p in processes:
+        if p.is_alive():
+            p.terminate()
+    for p in processes:
+        p.join(timeout=2)

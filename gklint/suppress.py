@@ -212,6 +212,7 @@ def below(f: Finding, min_severity: str) -> bool:
 def render(results) -> str:
     """--show-suppressed in the line formats: each accepted finding, by which route, and the reason."""
     from gklint.findings import describe
+    from gklint.output.full import SEVERITY_NAME
     from gklint.output.text import clean
 
     out = []
@@ -221,7 +222,7 @@ def render(results) -> str:
             n = f.location.get("line") or f.location.get("para") or 0
             where = describe(f.location)
             why = ROUTES.get(x.by, x.by) + (f"：{x.reason}" if x.reason else "（没有写理由）")
-            out.append(f"{clean(r.path)}:{n}: {f.code} [已忽略 {f.severity}] {clean(f.message)}"
+            out.append(f"{clean(r.path)}:{n}: {f.code} [已忽略 {SEVERITY_NAME[f.severity]}] {clean(f.message)}"
                        + (f"（{clean(where)}）" if where else "") + f" —— {clean(why)}")
     if not out:
         return ""

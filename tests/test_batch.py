@@ -6,6 +6,8 @@ import shutil
 import subprocess
 import sys
 
+import pytest
+
 from conftest import ROOT, seed
 
 from gklint.cli import main
@@ -35,6 +37,7 @@ def make_corpus(root, n_docx: int, n_txt: int, n_bad: int):
     return kinds
 
 
+@pytest.mark.slow
 def test_200_reports_with_unreadable_ones(capsys, tmp_path):
     kinds = make_corpus(tmp_path, 10, 84, 12)
     assert len(kinds) == 200

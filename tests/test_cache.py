@@ -6,6 +6,8 @@ import shutil
 import subprocess
 import sys
 
+import pytest
+
 from conftest import ROOT
 
 from gklint.cli import main
@@ -65,3 +67,66 @@ def test_an_unusable_cache_is_only_a_miss(capsys, tmp_path, monkeypatch):
     monkeypatch.setenv("GKLINT_CACHE_DIR", str(blocker))
     assert "GK304" in codes(capsys, tmp_path / "a.docx")["a.docx"]
     assert "GK304" in codes(capsys, tmp_path / "a.docx")["a.docx"]
+
+
+def _rewrite_entries(change) -> None:
+    for entry in entries():
+        with open(entry, encoding="utf-8") as fh:
+            data = json.load(fh)
+        data = change(data)
+        with open(entry, "w", encoding="utf-8") as fh:
+            fh.write(data if isinstance(data, str) else json.dumps(data))
+
+
+def _removed_install(data):
+    data["ruleset_path"] = "/nonexistent/site-packages/gklint/builtin_rules/gb2021.toml"
+    return data
+
+
+def _bad_severity(data):
+    data["findings"] = [{"code": "GK304", "severity": "fatal", "message": "x", "location": {}}]
+    return data
+
+
+def _bad_year(data):
+    data["report_year"] = "2022"
+    return data
+
+
+def _bad_findings(data):
+    data["findings"] = "GK304"
+    return data
+
+
+def _bad_span(data):
+    data["findings"] = [{"code": "GK304", "severity": "error", "message": "x", "location": {}, "snippet": "ab",
+                         "span": ["a", None]}]
+    return data
+
+
+@pytest.mark.parametrize("change", [_removed_install, _bad_severity, _bad_year, _bad_findings, _bad_span,
+                                    lambda d: "{not json", lambda d: [1, 2], lambda d: {"template": 3}])
+@pytest.mark.parametrize("fmt", [["--statistics"], ["--output-format", "sarif"], ["--output-format", "concise"]])
+def test_a_stale_or_broken_entry_is_a_miss(tmp_path, capsys, change, fmt):
+    """The reported crash: the cache held the rule set path of a removed install (README's first command,
+    then the editable reinstall of the second); --statistics and SARIF loaded it and raised."""
+    shutil.copy(DEFECTS, tmp_path / "a.docx")
+    assert main(["check", str(tmp_path), "--output-format", "concise"]) == 1
+    capsys.readouterr()
+    _rewrite_entries(change)
+    assert main(["check", str(tmp_path), *fmt]) == 1
+    out = capsys.readouterr().out
+    assert "GK304" in out and "fatal" not in out
+
+
+def test_the_key_changes_when_the_rule_set_file_moves(tmp_path):
+    from gklint import cache
+    from gklint.ruleset import load
+
+    shutil.copy(DEFECTS, tmp_path / "a.docx")
+    for name in ("one", "two"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "local.toml").write_text('[ruleset]\nname = "l"\nextends = "gb2021"\n', encoding="utf-8")
+    load.cache_clear()
+    keys = {cache.key(str(tmp_path / "a.docx"), str(tmp_path / n / "local.toml"), "auto") for n in ("one", "two")}
+    assert len(keys) == 2

@@ -45,6 +45,7 @@ def try_repo(project: Path, docs: Path, env) -> subprocess.CompletedProcess:
                           cwd=docs, env=env, capture_output=True, text=True, timeout=900)
 
 
+@pytest.mark.slow
 def test_hook_fails_on_a_defect_and_passes_once_fixed(tmp_path, env):
     project = snapshot(tmp_path / "project", env)
     docs = tmp_path / "docs"

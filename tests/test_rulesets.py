@@ -45,7 +45,7 @@ def _ruleset(tmp_path, body: str):
     ('[rules.GK301]\nexpr = \'T("一", "$") == T("不存在", "$")\'\n', r"rules\.GK301\.expr：表 T3 没有行 '不存在'"),
     ('[rules.GK503]\npatterns = ["(未闭合"]\n', r"rules\.GK503\.patterns\[0\]：正则表达式无效"),
     ('[rules.GK999]\nkind = "magic"\n', r"rules\.GK999\.kind：未知的规则类型 'magic'"),
-    ('[rules.GK101]\nlevel = "error"\n', r"rules\.GK101：未知的键 'level'"),
+    ('[rules.GK101]\nlevel = "error"\n', r"rules\.GK101\.level：未知的键 'level'"),
     ('[rules.GK101]\nseverity = "fatal"\n', r"rules\.GK101\.severity"),
     ('[colours]\nred = 1\n', r"未知的顶层键 'colours'"),
 ])

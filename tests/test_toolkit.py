@@ -50,7 +50,7 @@ BROKEN = [  # (change to the example, the exact problem: line, key, message)
      "25: rules.SX101.kind: 未知的规则类型 'contents'（可用：sections, content, tables, cells, identity, dates, "
      "text_table, text_sums, patterns, template）"),
     (('section = "一"\npattern = \'平台建设\'', 'secton = "一"\npattern = \'平台建设\''),
-     "41: rules.SX102.secton: 未知的键 'secton'（content 类规则允许：allow_none, doc, elsewhere, enabled, example, expected, "
+     "41: rules.SX102.secton: 未知的键 'secton'（是不是 'section'？）（content 类规则允许：allow_none, basis, doc, elsewhere, enabled, example, expected, "
      "fix, kind, message, name, pattern, section, sections, severity, summary）"),
     (('T("数量", "行政复议/总计") <= 10', 'T("数量", "行政复议/合计") <= 10'),
      "53: rules.SX201.expr: 表 T4 没有列 '行政复议/合计'"),

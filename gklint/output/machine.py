@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from gklint import __version__
 from gklint.findings import describe
+from gklint.output.full import SEVERITY_NAME
 from gklint.output.text import clean, json_safe
 
 SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -29,7 +30,7 @@ def concise(results) -> str:
     for r in results:
         for f in r.findings:
             n = f.location.get("line") or f.location.get("para") or 0
-            out.append(f"{clean(r.path)}:{n}: {f.code} [{f.severity}] {clean(_described(f))}")
+            out.append(f"{clean(r.path)}:{n}: {f.code} [{SEVERITY_NAME[f.severity]}] {clean(_described(f))}")
     return "".join(line + "\n" for line in out)
 
 
@@ -172,6 +173,6 @@ def statistics_text(rows: list[dict]) -> str:
     if not rows:
         return ""
     wn = max(width(str(r["count"])) for r in rows)
-    lines = [f"{pad(str(r['count']), wn, 'right')}\t{r['code']}\t[{r['severity']}]\t{r['files']} 个文件\t{r['summary']}"
+    lines = [f"{pad(str(r['count']), wn, 'right')}\t{r['code']}\t[{SEVERITY_NAME[r['severity']]}]\t{r['files']} 个文件\t{r['summary']}"
              for r in rows]
     return "".join(line + "\n" for line in lines)

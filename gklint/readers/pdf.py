@@ -1,5 +1,5 @@
-"""PDF on pdfplumber (optional extra `gklint[pdf]`): tables from the ruling lines, text outside them joined
-back into paragraphs, page headers and footers dropped; a PDF without a text layer is reported as such."""
+"""PDF on pdfplumber (optional: `pip install '.[pdf]'` in a clone): tables from the ruling lines, text outside
+them joined back into paragraphs, page headers and footers dropped; a PDF without a text layer is reported as such."""
 
 from __future__ import annotations
 
@@ -10,6 +10,11 @@ from gklint.document import Cell, Document, Loc, Paragraph, ReadError, Table, nu
 
 MAX_PAGES = 200
 MARGIN = 0.07  # fraction of the page height where headers and footers live
+SHORT_LINE_GAP = 24  # points, about two characters: a line ending this far before the right edge ends a paragraph
+FRAMED_SHORT = 0.8  # a line of framed text shorter than this share of the longest one ends its paragraph
+ROW_STEP = 0.01  # sort key step: a table's framed rows stay in order, after its top edge and before what follows
+TOLERANCE = 1  # points: coordinates and line heights differing by less are the same (pdf rounding)
+HEADER_REPEATS = 2  # a margin line on this many pages or more is a running header or footer
 _PAGE_NO = re.compile(r"^[-—－\s]*(?:第\s*)?\d+\s*(?:页)?(?:\s*/\s*共?\s*\d+\s*页?)?[-—－\s]*$")
 _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.、．])")
 _ENDS = "。；！？：:;!?"
@@ -26,7 +31,8 @@ def read_pdf(path: str) -> Document:
     try:
         import pdfplumber
     except ImportError:
-        raise ReadError("读取 PDF 需要可选依赖 pdfplumber：pip install 'gklint[pdf]'") from None
+        raise ReadError("读取 PDF 需要可选依赖 pdfplumber：在 gklint 源码目录中 pip install '.[pdf]'"
+                        "（或 pip install pdfplumber）") from None
     try:
         with pdfplumber.open(path) as pdf:
             if len(pdf.pages) > MAX_PAGES:
@@ -84,7 +90,7 @@ def _page(page):
     items = []
     for ln in lines:
         margin = ln["top"] < page.height * MARGIN or ln["bottom"] > page.height * (1 - MARGIN)
-        short = ln["x1"] < right - 24
+        short = ln["x1"] < right - SHORT_LINE_GAP
         items.append((ln["top"], ("line", _clean(ln["text"]), margin, (short, round(ln["bottom"] - ln["top"])))))
     for t in tables:
         rows = t.extract()
@@ -100,10 +106,11 @@ def _page(page):
             if k < first or k > last:
                 text = table.rows[k][0].text
                 if text:
-                    items.append((t.bbox[1] + k * 0.01, ("line", text, False, (len(text) < 0.8 * longest, 0))))
+                    short = len(text) < FRAMED_SHORT * longest
+                    items.append((t.bbox[1] + k * ROW_STEP, ("line", text, False, (short, 0))))
         table.rows = table.rows[first:last + 1]
         if table.rows:
-            items.append((t.bbox[1] + first * 0.01, ("table", table, False, None)))
+            items.append((t.bbox[1] + first * ROW_STEP, ("table", table, False, None)))
     items.sort(key=lambda it: it[0])
     return [it[1] for it in items], len(page.chars)
 
@@ -121,7 +128,7 @@ def _table(t, rows) -> Table:
                 continue
             left = next((boxes[i][k] for k in range(j - 1, -1, -1) if k < len(boxes[i]) and boxes[i][k]), None)
             here_x = _column_x(boxes, j)
-            kind = "h" if left is not None and here_x is not None and left[2] > here_x + 1 else "v"
+            kind = "h" if left is not None and here_x is not None and left[2] > here_x + TOLERANCE else "v"
             out.append(Cell("", Loc(), kind))
         grid.append(out)
     return Table(rows=grid, loc=Loc(), exact=True)
@@ -160,7 +167,7 @@ def _column_x(boxes, j):
 def _repeated_margins(pages) -> set[str]:
     """Header/footer text that repeats on several pages (the agency's name, a running title)."""
     counts = Counter(value for items, _ in pages for kind, value, margin, _ in items if kind == "line" and margin)
-    return {text for text, n in counts.items() if n >= 2}
+    return {text for text, n in counts.items() if n >= HEADER_REPEATS}
 
 
 def _paragraphs(lines: list[tuple[str, tuple[bool, int], int]]) -> list[Paragraph]:
@@ -168,7 +175,7 @@ def _paragraphs(lines: list[tuple[str, tuple[bool, int], int]]) -> list[Paragrap
     the font size changes (a title above body text). A paragraph is on the page it starts on."""
     out, current, ended, height, page = [], "", True, 0, None
     for line, (short, h), line_page in lines:
-        resized = h != height and (not h or not height or abs(h - height) > 1)  # 0: framed text, size unknown
+        resized = h != height and (not h or not height or abs(h - height) > TOLERANCE)  # 0: framed text, size unknown
         if current and (ended or resized or _HEADING.match(line) or current[-1] in _ENDS):
             out.append((current, page))
             current = ""

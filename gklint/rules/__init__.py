@@ -5,12 +5,12 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass, field
 
-from gklint.findings import SEVERITIES, Finding, excerpt
-from gklint.ruleset import RuleSet, RuleSetError
+from gklint.findings import Finding, excerpt
+from gklint.rules.registry import COMMON_ONLY, problems
+from gklint.rules.registry import KINDS as _REGISTRY
+from gklint.ruleset import RuleSet, RuleSetError, located_error
 
-KINDS = ("sections", "content", "tables", "cells", "identity", "dates", "text_table", "text_sums", "patterns",
-         "template")
-_COMMON_KEYS = {"kind", "name", "severity", "summary", "doc", "example", "fix", "enabled"}
+KINDS = tuple(_REGISTRY)  # the order rules run in
 
 
 @dataclass
@@ -24,13 +24,20 @@ class Rule:
     doc: str = ""
     example: str = ""
     fix: str = ""
+    basis: str = ""  # the legal basis (《条例》第四十九条), shown by `gklint rule`
+    message: str = ""  # the rule set's own wording of the finding, replacing the kind's
 
     def finding(self, message: str, location: dict, expected=None, found=None, text=None, span=None) -> Finding:
         """`text` and `span` (start, end): the paragraph a text finding is about and the offending part."""
         snippet, rel = excerpt(text, *(span or (0, 0))) if text else (None, None)
+        if self.message and self.kind not in _OWN_MESSAGE:
+            message = self.message
         return Finding(self.code, self.severity, message, location,
                        None if expected is None else str(expected), None if found is None else str(found),
                        snippet, rel)
+
+
+_OWN_MESSAGE = ("content", "identity")  # kinds that fill `message` in themselves (placeholders)
 
 
 @dataclass
@@ -69,26 +76,62 @@ def catalog(rulesets) -> dict[str, Rule]:
 
 
 def make_rule(code: str, spec, ruleset: RuleSet) -> Rule | None:
-    """One [rules.CODE] entry, validated against its kind's keys; None when it is disabled."""
-    where = f"{ruleset.path}: rules.{code}"
+    """One [rules.CODE] entry, validated against its kind in the registry; None when it is disabled.
+    Every problem is a RuleSetError with the file, line and key where it is written."""
+    return _make_rule(code, spec, ruleset, f"rules.{code}")
+
+
+def rule_problems(code: str, spec, ruleset: RuleSet) -> list[RuleSetError]:
+    """Every problem of one rule (for `gklint ruleset check`), not only the first."""
+    where = f"rules.{code}"
+    if not isinstance(spec, dict) or spec.get("kind") not in KINDS:
+        try:
+            _make_rule(code, spec, ruleset, where)
+        except RuleSetError as exc:
+            return [exc]
+    errors = [_error(ruleset, f"{where}.{key}", message)
+              for key, message in problems(_REGISTRY[spec["kind"]], spec)]
+    if not errors:
+        try:
+            _make_rule(code, spec, ruleset, where)
+        except RuleSetError as exc:
+            errors.append(exc)
+    return errors
+
+
+def _error(ruleset: RuleSet, key: str, message: str) -> RuleSetError:
+    return located_error(ruleset.path, key, message, ruleset.sources)
+
+
+def _make_rule(code: str, spec, ruleset: RuleSet, where: str) -> Rule | None:
     if not isinstance(spec, dict):
-        raise RuleSetError(f"{where} 必须是表（table）")
+        raise _error(ruleset, where, "必须是表（table）")
     kind = spec.get("kind")
     if kind not in KINDS:
-        raise RuleSetError(f"{where}.kind：未知的规则类型 {kind!r}（可用：{', '.join(KINDS)}）")
+        hint = "缺少 kind" if kind is None else f"未知的规则类型 {kind!r}"
+        raise _error(ruleset, f"{where}.kind", f"{hint}（可用：{', '.join(KINDS)}）")
+    found = problems(_REGISTRY[kind], spec)
+    if found:
+        key, message = found[0]
+        raise _error(ruleset, f"{where}.{key}", message)
+    known = [s.key for s in ruleset.sections]
+    for key in ("sections", "allow_none", "section"):
+        value = spec.get(key)
+        for k in ([value] if isinstance(value, str) else value or []):
+            if k not in known:
+                raise _error(ruleset, f"{where}.{key}", f"没有部分 {k!r}（本规则集的部分：{'、'.join(known)}）")
+    rule = Rule(code, kind, spec.get("name", code), spec.get("severity", "error"), spec.get("summary", ""),
+                {k: v for k, v in spec.items() if k not in COMMON_ONLY},
+                spec.get("doc", ""), spec.get("example", ""), spec.get("fix", ""),
+                spec.get("basis", ""), spec.get("message", ""))
     module = importlib.import_module(f"gklint.rules.{kind}")
-    allowed = _COMMON_KEYS | set(getattr(module, "PARAMS", ()))
-    for key in spec:
-        if key not in allowed:
-            raise RuleSetError(f"{where}：未知的键 {key!r}（{kind} 类规则允许：{', '.join(sorted(allowed))}）")
-    severity = spec.get("severity", "error")
-    if severity not in SEVERITIES:
-        raise RuleSetError(f"{where}.severity：{severity!r} 不是 error、warning 或 info")
-    rule = Rule(code, kind, spec.get("name", code), severity, spec.get("summary", ""),
-                {k: v for k, v in spec.items() if k not in _COMMON_KEYS},
-                spec.get("doc", ""), spec.get("example", ""), spec.get("fix", ""))
     if hasattr(module, "validate"):
-        module.validate(rule, ruleset, where)
+        try:
+            module.validate(rule, ruleset, where)
+        except RuleSetError as exc:  # the kind's own checks (expression references, claims): add the line
+            if exc.path is None and exc.key:
+                raise _error(ruleset, exc.key, exc.message) from None
+            raise
     return rule if spec.get("enabled", True) is not False else None
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from gklint.findings import location
 
-PARAMS = ("check",)  # "blank" or "invalid"
 SCATTERED_ROWS = 3  # blank cells in more rows than this (outside whole blank columns) are reported together
 
 

@@ -8,7 +8,6 @@ import re
 from gklint.document import Table
 from gklint.findings import location
 
-PARAMS = ("sections", "allow_none", "section", "pattern", "message", "expected", "elsewhere")
 _NONE = re.compile(r"^[\s。.]*(无|暂无|没有|无其他需要报告的事项)[\s。.]*$")
 
 
@@ -18,15 +17,17 @@ def validate(rule, ruleset, where):
     known = [s.key for s in ruleset.sections]
     keys = rule.params.get("sections", [])
     if not isinstance(keys, list) or not all(k in known for k in keys):
-        raise RuleSetError(f"{where}.sections：应为部分编号的数组，例如 [\"一\", \"五\"]（本规则集的部分：{'、'.join(known)}）")
+        raise RuleSetError(f"应为部分编号的数组，例如 [\"一\", \"五\"]（本规则集的部分：{'、'.join(known)}）",
+                           key=f"{where}.sections")
     if "section" in rule.params and rule.params["section"] not in known:
-        raise RuleSetError(f"{where}.section：没有部分 {rule.params['section']!r}（本规则集的部分：{'、'.join(known)}）")
+        raise RuleSetError(f"没有部分 {rule.params['section']!r}（本规则集的部分：{'、'.join(known)}）",
+                           key=f"{where}.section")
 
     if "pattern" in rule.params:
         try:
             re.compile(rule.params["pattern"])
         except re.error as exc:
-            raise RuleSetError(f"{where}.pattern：正则表达式无效：{exc}") from None
+            raise RuleSetError(f"正则表达式无效：{exc}", key=f"{where}.pattern") from None
 
 
 def check(report, rule, ctx):

@@ -9,7 +9,6 @@ import re
 from gklint.document import Paragraph
 from gklint.findings import location
 
-PARAMS = ("check", "department_deadline", "government_deadline", "sections", "basis")
 _GOVERNMENT = re.compile(r"(人民政府|政府)$")
 # a region's own report (a county, a district, a development zone: 平潭综合实验区, 某某新区管委会)
 _REGION = re.compile(r"(省|市|区|县|州|旗|盟|实验区|开发区|新区|管委会|管理委员会)$")

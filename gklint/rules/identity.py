@@ -11,7 +11,6 @@ from decimal import Decimal
 from gklint.expr import ExprError, Ref, compare, parse, render
 from gklint.findings import Finding, location, table_name
 
-PARAMS = ("table", "expr", "for_each", "message", "check")
 
 
 class _Skip(Exception):
@@ -28,10 +27,10 @@ def validate(rule, ruleset, where):
     try:
         expr = parse(rule.params.get("expr", ""))
     except ExprError as exc:
-        raise RuleSetError(f"{where}.expr：{exc}") from None
+        raise RuleSetError(str(exc), key=f"{where}.expr") from None
     table = ruleset.tables.get(rule.params.get("table", ""))
     if table is None:
-        raise RuleSetError(f"{where}.table：规则集中没有表 {rule.params.get('table')!r}")
+        raise RuleSetError(f"规则集中没有表 {rule.params.get('table')!r}", key=f"{where}.table")
     rows = {r.key for r in table.rows}
     tags = {t for r in table.rows for t in r.tags}
     cols = set(table.columns) | {c for r in table.rows for c in (r.columns or [])}
@@ -40,11 +39,11 @@ def validate(rule, ruleset, where):
         for item in items or ["$"]:
             row, col = ref.row.replace("$", item), ref.col.replace("$", item)
             if row.startswith("#") and row[1:] not in tags:
-                raise RuleSetError(f"{where}.expr：没有带标签 {row[1:]!r} 的行")
+                raise RuleSetError(f"没有带标签 {row[1:]!r} 的行", key=f"{where}.expr")
             if not row.startswith("#") and row not in rows:
-                raise RuleSetError(f"{where}.expr：表 {table.key} 没有行 {row!r}")
+                raise RuleSetError(f"表 {table.key} 没有行 {row!r}", key=f"{where}.expr")
             if not col.startswith("#") and col not in cols:
-                raise RuleSetError(f"{where}.expr：表 {table.key} 没有列 {col!r}")
+                raise RuleSetError(f"表 {table.key} 没有列 {col!r}", key=f"{where}.expr")
 
 
 def _items(rule, table) -> list[str]:

@@ -6,7 +6,6 @@ import re
 
 from gklint.findings import location
 
-PARAMS = ("patterns",)
 
 
 def validate(rule, ruleset, where):
@@ -14,12 +13,12 @@ def validate(rule, ruleset, where):
 
     pats = rule.params.get("patterns")
     if not isinstance(pats, list) or not pats:
-        raise RuleSetError(f"{where}.patterns：应为非空的正则表达式数组")
+        raise RuleSetError("应为非空的正则表达式数组", key=f"{where}.patterns")
     for i, p in enumerate(pats):
         try:
             re.compile(p)
         except (re.error, TypeError) as exc:
-            raise RuleSetError(f"{where}.patterns[{i}]：正则表达式无效：{exc}") from None
+            raise RuleSetError(f"正则表达式无效：{exc}", key=f"{where}.patterns[{i}]") from None
 
 
 def check(report, rule, ctx):

@@ -6,7 +6,6 @@ from __future__ import annotations
 from gklint.findings import location
 from gklint.numbers import cn_to_int
 
-PARAMS = ("check",)  # "missing", "numbering", "wording" or "order"
 
 
 def check(report, rule, ctx):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from gklint.findings import location
 
-PARAMS = ("check",)  # "table", "rows", "columns", "incomplete" or "readable"
 
 
 def check(report, rule, ctx):

@@ -6,7 +6,6 @@ import re
 
 from gklint.findings import location
 
-PARAMS = ("check", "pattern")
 _NAMES = {"gb2019": "2019 版格式（国办公开办函〔2019〕60号）", "gb2021": "2021 版格式（国办公开办函〔2021〕30号）"}
 
 

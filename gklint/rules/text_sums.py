@@ -11,7 +11,6 @@ import re
 
 from gklint.findings import location
 
-PARAMS = ("closing",)
 _TOTAL = re.compile(r"(?P<total>\d+)\s*(?P<unit>条|件|个|项|次)[\s，,：:（(]{0,3}其中\s*[:：]?\s*")
 PART_LABEL_MAX = 40  # the national category names run long ("扶贫、教育、医疗、社会保障、促进就业等方面的政策、措施…")
 _PART = re.compile(rf"(?P<label>[^，,。；;\d（）()]{{1,{PART_LABEL_MAX}}}?)\s*(?P<n>\d+)\s*(?P<unit>条|件|个|项|次)")

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from gklint.findings import location
 
-PARAMS = ("claims", "sections")
-
+MIN_SENTENCE = 8  # characters: shorter paragraphs are headings or labels, never a sentence stating a count
+CARRYOVER_BEFORE, CARRYOVER_AFTER = 6, 12  # "含上年结转" sits right by its count: 办结41件（含上年结转2件）
 
 def validate(rule, ruleset, where):
     from gklint.ruleset import RuleSetError
@@ -16,22 +16,22 @@ def validate(rule, ruleset, where):
     for i, claim in enumerate(rule.params.get("claims", [])):
         w = f"{where}.claims[{i}]"
         if not isinstance(claim, dict) or "pattern" not in claim or "cells" not in claim:
-            raise RuleSetError(f"{w}：每条应有 pattern 和 cells")
+            raise RuleSetError("每条应有 pattern 和 cells", key=w)
         for key in claim:
             if key not in ("pattern", "cells", "what", "carryover_cells", "contradicts", "context"):
-                raise RuleSetError(f"{w}：未知的键 {key!r}")
+                raise RuleSetError(f"未知的键 {key!r}", key=f"{w}.{key}")
         try:
             rx = re.compile(claim["pattern"])
         except re.error as exc:
-            raise RuleSetError(f"{w}.pattern：正则表达式无效：{exc}") from None
+            raise RuleSetError(f"正则表达式无效：{exc}", key=f"{w}.pattern") from None
         if "contradicts" not in claim and "n" not in rx.groupindex:
-            raise RuleSetError(f"{w}.pattern：应有命名分组 (?P<n>…) 捕获数字")
+            raise RuleSetError("应有命名分组 (?P<n>…) 捕获数字", key=f"{w}.pattern")
         for cell in claim["cells"] + claim.get("carryover_cells", []):
             if not (isinstance(cell, list) and len(cell) == 3):
-                raise RuleSetError(f"{w}.cells：每个单元格写作 [\"表\", \"行\", \"列\"]")
+                raise RuleSetError("每个单元格写作 [\"表\", \"行\", \"列\"]", key=f"{w}.cells")
             table = ruleset.tables.get(cell[0])
             if table is None or table.row(cell[1]) is None:
-                raise RuleSetError(f"{w}.cells：没有单元格 {cell}")
+                raise RuleSetError(f"没有单元格 {cell}", key=f"{w}.cells")
 
 
 def _value(report, cells) -> tuple[Decimal | None, list]:
@@ -52,7 +52,7 @@ def check(report, rule, ctx):
     for key in rule.params.get("sections", ["一", "六"]):
         s = report.section(key)
         if s is not None:
-            paragraphs += [(key, p) for p in s.paragraphs if len(p.text) > 8]
+            paragraphs += [(key, p) for p in s.paragraphs if len(p.text) > MIN_SENTENCE]
     for claim in rule.params.get("claims", []):
         rx = re.compile(claim["pattern"])
         for key, p in paragraphs:
@@ -68,7 +68,7 @@ def check(report, rule, ctx):
                     continue  # "答复网民咨询20件" is not about disclosure applications
                 stated = Decimal(m.group("n"))
                 cells = claim["cells"]
-                near = p.text[max(0, m.start() - 6):m.end() + 12]
+                near = p.text[max(0, m.start() - CARRYOVER_BEFORE):m.end() + CARRYOVER_AFTER]
                 if claim.get("carryover_cells") and re.search(r"(?:含|包括|包含)上年结转", near):
                     cells = claim["carryover_cells"]
                 value, used = _value(report, cells)
