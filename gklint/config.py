@@ -9,7 +9,7 @@ from dataclasses import dataclass, fields, replace
 from gklint.findings import SEVERITIES, Finding
 
 CONFIG_NAMES = ("gklint.toml", ".gklint.toml", "pyproject.toml")
-OUTPUT_FORMATS = ("full", "concise", "json", "sarif", "github", "junit")
+OUTPUT_FORMATS = ("full", "concise", "json", "sarif", "github", "junit", "html", "csv")
 AGENCY_KINDS = ("auto", "department", "government")
 UNIGNORABLE = ("GK001",)
 CODE_OR_PREFIX = re.compile(r"^[A-Z]{2,6}\d{0,3}$")  # rule codes are 2–6 capitals and three digits  # an unreadable file is never silently skipped

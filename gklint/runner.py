@@ -54,6 +54,9 @@ def discover(paths: list[str], resolver: Resolver, suffixes: tuple[str, ...]) ->
     return found
 
 
+ANNOTATED = ".gklint.docx"  # `gklint annotate`'s copies: checking them again would repeat every finding
+
+
 def _walk(top: str, resolver: Resolver):
     """Every file below `top` in order, hidden and excluded directories left out; in a git work tree only
     the files git does not ignore (as ruff does with .gitignore)."""
@@ -63,7 +66,7 @@ def _walk(top: str, resolver: Resolver):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not settings.excluded(os.path.join(root, d)))
         for n in sorted(names):
             full = os.path.normpath(os.path.join(root, n))
-            if settings.excluded(full):
+            if settings.excluded(full) or n.endswith(ANNOTATED):
                 continue
             if tracked is None or os.path.realpath(full) in tracked:
                 yield full

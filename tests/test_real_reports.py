@@ -283,3 +283,16 @@ def test_a_signature_before_the_year_end_under_a_page_date(tmp_path):
 def test_received_counted_in_tiao(tmp_path):
     result = findings(tmp_path, FLAT.replace("全年收到政府信息公开申请7件", "全年收到政府信息公开申请0条"))
     assert [(f.expected, f.found) for f in serious(result)["GK501"]] == [("7", "0")]
+
+
+def test_annotated_copies_are_not_checked_again_in_a_folder(tmp_path, capsys):
+    import shutil
+
+    from conftest import ROOT
+
+    shutil.copy(ROOT / "examples" / "report-2022-defects.docx", tmp_path / "r.docx")
+    shutil.copy(ROOT / "examples" / "report-2022-defects.docx", tmp_path / "r.gklint.docx")
+    main(["check", str(tmp_path), "--output-format", "json", "--no-cache"])
+    assert [f["path"] for f in json.loads(capsys.readouterr().out)["files"]] == [str(tmp_path / "r.docx")]
+    main(["check", str(tmp_path / "r.gklint.docx"), "--output-format", "json", "--no-cache"])
+    assert len(json.loads(capsys.readouterr().out)["files"]) == 1  # named explicitly: checked
