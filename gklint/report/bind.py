@@ -10,8 +10,8 @@ from gklint.findings import table_name
 from gklint.numbers import DATE_RE, ISO_DATE_RE, find_dates, make_date
 from gklint.report.labels import heading_number, norm
 from gklint.report.model import DateFound, Period, Report, Section
-from gklint.report.tables import (bind_flat, bind_stream, bind_table, continues, merge_tables, named, signature_score,
-                                  table_text, unreadable_reason, without_repeated_header)
+from gklint.report.tables import (bind_flat, bind_stream, bind_table, columns_by_position, continues, merge_tables,
+                                  named, signature_score, table_text, unreadable_reason, without_repeated_header)
 from gklint.ruleset import RuleSet, SectionSpec, layouts
 
 _SUBHEAD = re.compile(r"^\s*(?:[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．])")
@@ -47,6 +47,7 @@ def set_tables(report: Report, bound: dict) -> None:
     so that no rule checks rows or cells of a table that was not understood."""
     report.tables, report.unread = {}, {}
     for key, bt in bound.items():
+        columns_by_position(bt)
         reason = unreadable_reason(bt)
         if reason:
             report.unread[key] = (bt, reason)

@@ -264,18 +264,23 @@ def bind_flat(paragraphs: list[tuple[str, Loc]], spec: TableSpec, loc: Loc) -> B
     return bind_rows(rows_from_stream(flat_cells(paragraphs), spec), spec, loc, False, "flat")
 
 
+def columns_by_position(bt: BoundTable) -> None:
+    """Header text lost or replaced ("数据1 … 数据6 总计" from OCR) while the rows hold all their values in
+    the national order: the columns are known by position. Recorded once (header_note) instead of a GK203
+    per column."""
+    n_rows = len(bt.spec.rows)
+    complete = [r for r in bt.rows.values() if not r.incomplete]
+    if (bt.missing_columns and n_rows > 1 and len(complete) * 2 >= n_rows
+            and len(complete) * 5 >= 4 * len(bt.rows)):
+        bt.header_note = f"表头中找不到 {len(bt.missing_columns)} 列的名称，各行数值个数与国家格式相符，按列的顺序读取"
+        bt.missing_columns = []
+
+
 def unreadable_reason(bt: BoundTable) -> str | None:
     """Why a bound table is not the national table as far as gklint can tell (None when it is): its header
     or its row labels were not recognised, so nothing bound from it can be trusted."""
     spec = bt.spec
     n_rows, n_cols = len(spec.rows), len(spec.columns) or 1
-    complete = [r for r in bt.rows.values() if not r.incomplete]
-    if (bt.missing_columns and len(complete) * 2 >= n_rows and len(complete) * 5 >= 4 * len(bt.rows)
-            and n_rows > 1):
-        # header text lost or replaced ("数据1 … 数据6 总计" from OCR) but every row has all its values, in
-        # the national order: the columns are known by position; say so once instead of GK203 per column
-        bt.header_note = f"表头中找不到 {len(bt.missing_columns)} 列的名称，各行数值个数与国家格式相符，按列的顺序读取"
-        bt.missing_columns = []
     if len(bt.missing_columns) * 3 > n_cols:  # a column or two lost is GK203; a third of them, another table
         shown = "、".join(c.replace("/", "·") for c in bt.missing_columns[:4])
         more = " 等" if len(bt.missing_columns) > 4 else ""
