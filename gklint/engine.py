@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from gklint.document import ReadError
 from gklint.findings import Finding
 from gklint.readers import read
-from gklint.report.bind import bind
+from gklint.report.bind import bind, identify
 from gklint.ruleset import RuleSet, for_year, load
 
 
@@ -33,40 +33,26 @@ class FileResult:
         return d
 
 
-def choose_ruleset(report, ref: str | None) -> RuleSet:
+def choose_ruleset(year: int | None, layout: str | None, ref: str | None) -> RuleSet:
     if ref:
         return load(ref)
-    if report.year is None and report.layout:
-        return load(report.layout)
-    return for_year(report.year)
+    if year is None and layout:
+        return load(layout)
+    return for_year(year)
 
 
 def check_document(doc, ruleset: str | None = None, agency_kind: str = "auto"):
-    """Bind a read document and run its rule set: (rule set, report, sorted findings)."""
+    """Identify the report, choose its rule set, bind once with it and run it: (rule set, report, findings)."""
     from gklint import rules
     from gklint.rules.identity import regroup
 
-    report = bind(doc)
-    rs = choose_ruleset(report, ruleset)
-    _rebind_if_derived(doc, report, rs)
+    rs = choose_ruleset(*identify(doc), ruleset)
+    report = bind(doc, rs)
     findings = rules.run(report, rs, rules.Context(rs, agency_kind))
     findings = regroup(report, rs, findings)  # one wrong cell behind several identity findings: one finding
     if any(f.code == "GK002" for f in findings):  # not a report at all: "section 一 missing" etc. is noise
         findings = [f for f in findings if f.code.startswith("GK00")]
     return rs, report, sorted(findings, key=Finding.sort_key)
-
-
-def _rebind_if_derived(doc, report, rs: RuleSet) -> None:
-    """Binding used the national template; a rule set that adds sections or rows binds again with its own."""
-    from gklint.report.bind import bind_tables, find_sections, set_tables
-
-    national = load(rs.layout) if rs.layout in ("gb2019", "gb2021") else None
-    if national is None or rs.path == national.path:
-        return
-    if rs.raw.get("sections") != national.raw.get("sections"):
-        report.sections = find_sections(doc, rs.sections)
-    if rs.raw.get("tables") != national.raw.get("tables") and report.layout in (None, rs.layout):
-        set_tables(report, bind_tables(doc, report, rs))
 
 
 def check_file(path: str, ruleset: str | None = None, agency_kind: str = "auto") -> FileResult:

@@ -136,3 +136,20 @@ def test_rule_set_package_through_pre_commit(tmp_path):
     git(docs, "add", "-A", env=env)
     passed = subprocess.run(run, cwd=docs, env=env, capture_output=True, text=True, timeout=900)
     assert passed.returncode == 0, passed.stdout + passed.stderr
+
+
+def test_a_derived_rule_set_binds_once(tmp_path, monkeypatch):
+    """Identify (year, layout) → choose the rule set → bind once with its sections and tables."""
+    import gklint.engine as engine
+    from gklint.engine import check_file
+
+    calls = []
+    real = engine.bind
+    monkeypatch.setattr(engine, "bind", lambda doc, rs=None: calls.append(rs.name) or real(doc, rs))
+    child = tmp_path / "child.toml"
+    child.write_text('[ruleset]\nname = "child"\nextends = "gb2021"\n'
+                     '[tables.T3]\nrows = [{ key = "五", label = "五、本年不予受理数量", match = ["本年不予受理数量"] }]\n',
+                     encoding="utf-8")
+    result = check_file(str(ROOT / "rules" / "cases" / "gb2021-2022.txt"), str(child))
+    assert calls == ["child"]
+    assert [f.location.get("row") for f in result.findings if f.code == "GK202"] == ["五"]

@@ -26,11 +26,23 @@ HEADING_MAX = 40
 STREAM_CELL_MAX = 60  # a paragraph longer than this is running text, not one cell of a loose table
 
 
-def bind(doc: Document, schemas: list[RuleSet] | None = None) -> Report:
-    schemas = schemas or layouts()
+def identify(doc: Document) -> tuple[int | None, str | None]:
+    """The report year (from the title) and the table layout: what chooses the rule set, found before
+    anything is bound, so that binding happens once, with that rule set's sections and tables."""
     report = Report(document=doc)
-    doc.blocks = split_run_in_headings(doc.blocks, schemas[-1].sections)
-    report.sections = find_sections(doc, schemas[-1].sections)
+    _title(report)
+    layout, _scores = detect_layout(doc, layouts())
+    return report.year, layout
+
+
+def bind(doc: Document, ruleset: RuleSet | None = None) -> Report:
+    """Sections and tables as `ruleset` describes them (the national template when None); the tables with the
+    national layout the document's tables have when the rule set's layout is another (GK207 says so)."""
+    schemas = layouts()
+    sections = (ruleset or schemas[-1]).sections
+    report = Report(document=doc)
+    doc.blocks = split_run_in_headings(doc.blocks, sections)
+    report.sections = find_sections(doc, sections)
     _title(report)
     _publication(report)
     if report.publication is None:
@@ -38,6 +50,8 @@ def bind(doc: Document, schemas: list[RuleSet] | None = None) -> Report:
     _period(report)
     report.layout, report.layout_scores = detect_layout(doc, schemas)
     schema = next((s for s in schemas if s.layout == report.layout), schemas[-1])
+    if ruleset is not None and ruleset.tables and report.layout in (None, ruleset.layout):
+        schema = ruleset  # a province's rule set may add rows: bind with its own tables
     set_tables(report, bind_tables(doc, report, schema))
     return report
 
