@@ -22,7 +22,12 @@ _PERIOD = re.compile(
     r"(?P<y1>\d{4})\s*年\s*(?P<m1>\d{1,2})\s*月\s*(?P<d1>\d{1,2})\s*日?\s*(?:起)?\s*(?:至|到|—|－|-|～|~)\s*"
     r"(?:(?P<y2>\d{4})\s*年\s*)?(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})\s*日"
 )
-HEADING_MAX = 40
+HEADING_MAX = 40  # the longest section heading with its number (a variant of 四 has 30 characters)
+HEADING_EXTRA = 8  # characters a heading may carry beyond a known title ("（2022年度）", "第二十条第（一）项")
+AGENCY_LINE_MAX = 30  # the agency line of a 落款 above its date
+TITLE_MAX = 60  # a title longer than this is a sentence
+TITLE_SEARCH = 8  # paragraphs before the first heading or table in which the title is looked for
+PUBLISHED_SEARCH = 12  # paragraphs at the top where a page's "发布日期：" line stands
 STREAM_CELL_MAX = 60  # a paragraph longer than this is running text, not one cell of a loose table
 
 
@@ -125,7 +130,7 @@ def _heading_match(text: str, spec: SectionSpec) -> bool:
     k = norm(text).rstrip("。")
     for title in [spec.title] + spec.variants:
         t = norm(title)
-        if k == t or (t in k and len(k) - len(t) <= 8):
+        if k == t or (t in k and len(k) - len(t) <= HEADING_EXTRA):
             return True
     return False
 
@@ -209,7 +214,7 @@ def _drop_signature(last: Section) -> None:
     while paras and (_is_date_line(paras[-1].text) or _signature_date_line(paras[-1].text)):
         text = paras.pop().text
         alone = _is_date_line(text)
-        if alone and paras and len(paras[-1].text) <= 30 and not paras[-1].text.endswith(("。", "；", ";")):
+        if alone and paras and len(paras[-1].text) <= AGENCY_LINE_MAX and not paras[-1].text.endswith(("。", "；", ";")):
             paras.pop()
         # flattened text: "无 平潭综合实验区公安局 2020年1月17日" — the content before the agency stays
         dates = [] if alone else list(DATE_RE.finditer(text)) + list(ISO_DATE_RE.finditer(text))
@@ -224,7 +229,7 @@ def _drop_signature(last: Section) -> None:
 def _looks_like_title(text: str) -> bool:
     """A title names a (year's) report and is not a sentence ("根据《条例》…编制本报告。" is not)."""
     t = text.strip()
-    if len(t) > 60 or t.endswith(("。", "；", "，")) or re.match(r"^(根据|按照|依据|本报告|本年度报告)", t):
+    if len(t) > TITLE_MAX or t.endswith(("。", "；", "，")) or re.match(r"^(根据|按照|依据|本报告|本年度报告)", t):
         return False
     return bool("报告" in t and _YEAR.search(t) or re.search(r"年度?报告$", t))
 
@@ -239,7 +244,7 @@ def _title(report: Report) -> None:
         if first_heading is not None and block.loc == first_heading:
             break
         pars.append(block)
-        if len(pars) >= 8:
+        if len(pars) >= TITLE_SEARCH:
             break
     for k, p in enumerate(pars):
         if _looks_like_title(p.text):
@@ -247,7 +252,7 @@ def _title(report: Report) -> None:
             prev = pars[k - 1].text.strip() if k > 0 else ""
             # a title wrapped over two lines: "2024 年上海市科委政府信息公开工作" + "年度报告"
             wrapped = re.match(r"^\s*(\d{4}|[〇零一二三四五六七八九]{4})\s*年", title) or len(title) <= 8
-            if wrapped and prev and len(prev) <= 40 and not prev.endswith(("。", "；", "：", ":")):
+            if wrapped and prev and len(prev) <= HEADING_MAX and not prev.endswith(("。", "；", "：", ":")):
                 title, loc = prev + title, pars[k - 1].loc
             report.title, report.title_loc = title, loc
             break
@@ -269,7 +274,7 @@ def _publication(report: Report) -> None:
     table cell or text box, or a date field's result), else a date in brackets under the title."""
     pars = report.document.paragraphs
     report.signed = _signed(report, pars)
-    for p in pars[:12]:
+    for p in pars[:PUBLISHED_SEARCH]:
         m = _PUBLISHED.search(unicodedata.normalize("NFKC", p.text))
         if m:
             dates = [d for d in find_dates(p.text) if d[1] >= m.start()]
