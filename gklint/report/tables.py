@@ -156,13 +156,14 @@ def _bound_row(row: RowSpec, columns: list[str], raw: RawRow, label: str, runs: 
     return b
 
 
-def _label_from_match(raw: RawRow, row: RowSpec) -> tuple[str, Loc | None]:
+def _label_from_match(raw: RawRow, row: RowSpec, flat: bool = False) -> tuple[str, Loc | None]:
     """The printed label from the part that names the row on (drops header words absorbed before it)."""
     for k, (part, loc) in enumerate(raw.parts):
         if _score([label_key(part)], row):
             # header words run into the label in flattened text: start the label at the row's own words
-            starts = [part.find(p) for p in row.match if part.find(p) > 0]
-            first = part[min(starts):] if starts and len(part) > 2 * HEADER_RUN_IN else part
+            own = row.label.split()[-1]
+            starts = [] if part.startswith(own) else [part.find(p) for p in [own, *row.match] if part.find(p) > 0]
+            first = part[min(starts):] if starts and (flat or len(part) > 2 * HEADER_RUN_IN) else part
             return " ".join([first] + [t for t, _ in raw.parts[k + 1:]]), loc
     return raw.label, raw.loc
 
@@ -237,7 +238,7 @@ def bind_rows(raw_rows: list[RawRow], spec: TableSpec, loc: Loc, exact: bool, so
             continue
         used.add(row.key)
         raw = _text_values_back(raw, row, len(spec.columns_of(row)))
-        label, label_loc = _label_from_match(raw, row)
+        label, label_loc = _label_from_match(raw, row, runs)
         bound = _bound_row(row, spec.columns_of(row), raw, label, runs)
         bound.loc = label_loc or bound.loc
         bt.rows[row.key] = bound

@@ -67,7 +67,7 @@ def _readable(report, rule, key, spec):
     bt = report.tables.get(key)
     if bt is not None and bt.header_note:
         lost = f"；另有 {len(bt.missing_rows)} 行找不到（可能在复制或转换时丢失），未检查" if bt.missing_rows else ""
-        yield rule.finding(f"“{spec.title}”表{bt.header_note}{lost}", location(bt.loc, table=key, table_title=spec.title),
+        yield rule.finding(f"“{spec.title}”表的{bt.header_note}{lost}", location(bt.loc, table=key, table_title=spec.title),
                            expected="国家格式的表头", found="表头无法识别")
     runs = [r for r in bt.rows.values() if r.unsplit] if bt else []
     if runs:
