@@ -102,6 +102,12 @@ def _table_words(loc: dict) -> str:
     return name or title or ""
 
 
+def cell_ref(row, column: str, cell) -> dict:
+    """One bound table cell as findings list it in location["cells"] (JSON, SARIF, the drawn table)."""
+    return {"row": row.key, "row_label": row.label, "column": column, "value": cell.value.raw,
+            "grid_row": cell.loc.row, "grid_col": cell.loc.col, "line": cell.loc.line, "table_index": cell.loc.table}
+
+
 def describe(loc: dict) -> str:
     """'表三（收到和处理政府信息公开申请情况） （七）总计 「总计」列 第12行第10列' for messages and concise output."""
     parts = []

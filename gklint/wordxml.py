@@ -60,8 +60,8 @@ def numbered(path: str) -> Numbered:
         paths[str(i)] = tree.getpath(el)
         el.set(_STAMP, str(i))
     stamped = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    normal = parse_xml(normalise_document(stamped, set(hidden_styles(styles))) or stamped)
     hidden = frozenset(hidden_styles(styles))
+    normal = parse_xml(normalise_document(stamped, set(hidden)) or stamped)
     out, para_no, table_no = Numbered(hidden=hidden), 0, 0
     body = normal.find(W + "body")
     for child in body if body is not None else ():

@@ -15,16 +15,16 @@ from gklint.document import Loc
 MAX_SPLIT_NODES = 5_000  # bound on the search for readings of one row (real rows need a few hundred)
 MAX_DIGITS_PER_VALUE = 3  # on average: a longer run is not a row of counts run together, it is not read
 # a number, or numbers joined by minus signs ("2648-18538": a signed cell run into others, kept unread)
-_PIECES = re.compile(r"(\d+(?:\.\d+)?(?:[-－—]\d+(?:\.\d+)?)*)")
+_RUN = r"\d+(?:\.\d+)?(?:[-－—]\d+(?:\.\d+)?)*"
+_TOKENS = re.compile(rf"{_RUN}|[^\d]+")
 _LIST_NUMBER = re.compile(r"^[.．、](?=[^\d\s])")
 
 
 def is_run(text: str) -> bool:
     """Digits that may hold several cells ('2648-18538')."""
-    return bool(_PIECES.fullmatch(text.strip()))
+    return bool(re.fullmatch(_RUN, text.strip()))
 
 
-_TOKENS = re.compile(r"\d+(?:\.\d+)?(?:[-－—]\d+(?:\.\d+)?)*|[^\d]+")
 # a row label run into the previous one: "3.其他（七）总计", "…办理结果 （一）予以公开"
 _LABEL_START = re.compile(r"(?<=\S)(?=[（(][一二三四五六七八九十][）)])|(?<=[^\s一二三四五六七八九十、])(?=[一二三四]、)")
 
@@ -41,14 +41,9 @@ def flat_cells(paragraphs: list[tuple[str, Loc]]) -> list[tuple[str, Loc]]:
             piece = pieces[k].strip()
             nxt = pieces[k + 1].lstrip() if k + 1 < len(pieces) else ""
             if piece[0].isdigit() and all(is_run(n) for n in piece.split()):
-                numbers = piece.split()
                 if "." not in piece and _LIST_NUMBER.match(nxt):  # "…00000002" + ".其他…"
-                    numbers, nxt = piece[:-1].split(), piece[-1] + nxt
-                    out += [(n, loc) for n in numbers]
-                    pieces[k + 1] = nxt
-                    k += 1
-                    continue
-                out += [(n, loc) for n in numbers]
+                    piece, pieces[k + 1] = piece[:-1], piece[-1] + nxt
+                out += [(n, loc) for n in piece.split()]
             else:
                 out += [(part.strip(), loc) for part in _LABEL_START.split(piece) if part.strip()]
             k += 1
@@ -72,7 +67,7 @@ def split_digits(tokens: list[str], columns: list[str]) -> list[str] | None:
     digits = sum(len(t) for t in tokens)
     if not tokens or not all(t.isdigit() for t in tokens) or not n <= digits <= n * MAX_DIGITS_PER_VALUE:
         return None
-    if sum(len(t) for t in tokens) == n:  # one digit per column: the only reading, whatever it says
+    if digits == n:  # one digit per column: the only reading, whatever it says
         return [d for t in tokens for d in t]
     groups = _groups(columns)
     found: list[list[str]] = []

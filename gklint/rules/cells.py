@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gklint.findings import location
+from gklint.findings import cell_ref, location
 
 SCATTERED_ROWS = 3  # blank cells in more rows than this (outside whole blank columns) are reported together
 
@@ -38,8 +38,9 @@ def check(report, rule, ctx):
 
 
 def _blank(bt, rule):
-    """Blank cells, one finding per region: a whole column, then a whole row, then the rest of each row
-    (a table with five empty applicant columns is five findings, not 120)."""
+    """Blank cells, one finding per region: whole columns side by side, then whole rows, then the rest of
+    each row, or the rest of the table at once when blanks are scattered over many rows (a table with five
+    empty applicant columns is one finding, not 125)."""
     blank = {(r.key, c) for r in bt.rows.values() for c, cell in r.cells.items()
              if cell.value.kind in ("blank", "placeholder")}
     if not blank:
@@ -80,9 +81,7 @@ def _blank(bt, rule):
         shown = "空白" if v.kind == "blank" else f"“{v.raw}”"
         loc = _where(bt, r, c, cell)
         if len(cells) > 1:
-            loc["cells"] = [{"row": x.key, "row_label": x.label, "column": col, "value": x.cells[col].value.raw,
-                             "grid_row": x.cells[col].loc.row, "grid_col": x.cells[col].loc.col,
-                             "line": x.cells[col].loc.line} for x, col in cells]
+            loc["cells"] = [cell_ref(x, col, x.cells[col]) for x, col in cells]
             shown = "空白或占位符"
         yield rule.finding(f"“{bt.title}”表{what}为{shown}，应填写数字（没有发生的填 0）", loc,
                            expected="数字（无则填 0）", found=v.show() if len(cells) == 1 else f"{len(cells)} 个空白")

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from gklint.expr import ExprError, Ref, compare, parse, render
-from gklint.findings import Finding, location, table_name
+from gklint.findings import Finding, cell_ref, location, table_name
 
 
 
@@ -164,17 +164,12 @@ def _finding(report, ev: Evaluation) -> Finding:
         lhs=lhs, rhs=rhs, left=_fmt(left), right=_fmt(right), diff=_fmt(abs(left - right)), item=item)
     loc = location(cell.loc, table=bt.key, table_title=bt.title, row=row.key, row_label=row.label, column=col)
     loc["identity"] = item
-    loc["cells"] = [_cell_dict(r, c, x) for r, c, x in ev.lcells + ev.rcells]
+    loc["cells"] = [cell_ref(r, c, x) for r, c, x in ev.lcells + ev.rcells]
     return rule.finding(message, loc, expected=None if expected is None else _fmt(expected), found=cell.value.raw)
 
 
 def _table_words(bt) -> str:
     return table_name(bt.key) or bt.title
-
-
-def _cell_dict(r, c, x) -> dict:
-    return {"row": r.key, "row_label": r.label, "column": c, "value": x.value.raw,
-            "grid_row": x.loc.row, "grid_col": x.loc.col, "line": x.loc.line, "table_index": x.loc.table}
 
 
 def check(report, rule, ctx):
@@ -321,7 +316,7 @@ def _merged(report, table_key, cell_key, group, delta) -> Finding:
         for r, c, x in ev.lcells + ev.rcells:
             if (r.key, c) not in seen:
                 seen.add((r.key, c))
-                cells.append(_cell_dict(r, c, x))
+                cells.append(cell_ref(r, c, x))
     loc["cells"] = cells
     loc["identities"] = [{"code": ev.rule.code, "identity": ev.item, "left": _fmt(ev.left), "right": _fmt(ev.right)}
                          for ev in group]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from gklint.findings import location
 from gklint.numbers import cn_to_int
+from gklint.report.labels import heading_number, norm
 
 
 
@@ -73,8 +74,6 @@ _CONNECTORS = set("与和及、并")
 
 def _near_miss(section, specs) -> str | None:
     """The template title a heading misses by one character ("行政法复议"), not by a connector ("复议与诉讼")."""
-    from gklint.report.labels import heading_number, norm
-
     _, rest = heading_number(section.heading)
     have = norm(rest)
     spec = next((sp for sp in specs if sp.key == section.key), None)

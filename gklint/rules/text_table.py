@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from gklint.findings import location
+from gklint.findings import cell_ref, location
 
 MIN_SENTENCE = 8  # characters: shorter paragraphs are headings or labels, never a sentence stating a count
 CARRYOVER_BEFORE, CARRYOVER_AFTER = 6, 12  # "含上年结转" sits right by its count: 办结41件（含上年结转2件）
@@ -77,9 +77,7 @@ def check(report, rule, ctx):
                 bt, row, col, cell = used[0]
                 names = "+".join(f"{r.label or r.key}「{c}」" for _, r, c, _ in used)
                 loc = location(p.loc, section=key, table=bt.key, row=row.key, column=col)
-                loc["cells"] = [{"table": b.key, "row": r.key, "row_label": r.label, "column": c,
-                                 "value": x.value.raw, "grid_row": x.loc.row, "grid_col": x.loc.col,
-                                 "line": x.loc.line} for b, r, c, x in used]
+                loc["cells"] = [{"table": b.key, **cell_ref(r, c, x)} for b, r, c, x in used]
                 yield rule.finding(f"正文“{m.group(0)}”说{claim.get('what', '')}{stated}件，"
                                    f"但表中{names}为 {value}", loc, expected=value, found=stated,
                                    text=p.text, span=m.span())
