@@ -36,8 +36,7 @@ def check(report, rule, ctx):
         s = report.section(key) if key else None
         if key and s is None:
             return  # the missing section is GK101's finding
-        everything = "\n".join(p.text for p in report.document.paragraphs)
-        text = s.text if s else everything
+        text = s.text if s else "\n".join(p.text for p in report.document.paragraphs)
         if rule.params.get("elsewhere") and re.search(rule.params["pattern"], _outside_tables(report, ctx)):
             return  # said in a part of its own or in another section: reported, if not where the template puts it
         if not re.search(rule.params["pattern"], text):

@@ -9,7 +9,7 @@ import re
 from gklint.document import Paragraph
 from gklint.findings import location
 
-_GOVERNMENT = re.compile(r"(人民政府|政府)$")
+_GOVERNMENT = re.compile(r"政府$")  # 某县人民政府, 某区政府
 # a region's own report (a county, a district, a development zone: 平潭综合实验区, 某某新区管委会)
 _REGION = re.compile(r"(省|市|区|县|州|旗|盟|实验区|开发区|新区|管委会|管理委员会)$")
 _DEPARTMENT = re.compile(r"(局|委员会|委|办公厅|办公室|办|厅|中心|院|所|站|队|处|署|馆|会|社|司|部|公司|集团|学校|大学)$")
@@ -88,7 +88,7 @@ def _year_in_text(report, rule, y):
     wrong = {str(y - 1), str(y + 1)}
     rx = re.compile(rf"(?:本机关|本单位|我单位|本局|我局|本委|我委|本办|我办|本厅|我厅|本中心|我中心|全年|本年度?)?"
                     rf"\s*(?P<year>\d{{4}})\s*年度?[^。；\d]{{0,12}}?(?:{_ACTIVITY})")
-    for key, p in _preamble(report):
+    for p in _preamble(report):
         for m in _OWN_REPORT.finditer(p.text):
             if m.group("year") in wrong:
                 yield rule.finding(f"写的是“{m.group(0).strip()}”，与报告年度 {y} 年不符（是否沿用了其他年度的报告？）",
@@ -109,9 +109,9 @@ def _year_in_text(report, rule, y):
 
 
 def _preamble(report):
-    """The paragraphs before the first section heading (the title excluded), with None as their section."""
+    """The paragraphs before the first section heading (the title excluded)."""
     doc = report.document
     first = min((s.block_range[0] - 1 for s in report.sections), default=len(doc.blocks))
     for block in doc.blocks[:first]:
         if isinstance(block, Paragraph) and block.loc != report.title_loc:
-            yield None, block
+            yield block
