@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from gklint import __version__
 from gklint.engine import FileResult
+from gklint.rules.across import FACTS_VERSION
 from gklint.findings import Finding
 
 DIR_NAME = ".gklint_cache"
@@ -82,7 +83,7 @@ def get(k: str, path: str) -> FileResult | None:
         result = FileResult(path, d["template"], d.get("ruleset_path"), d["report_year"],
                             [Finding.from_dict(f) for f in d["findings"]], d["unreadable"], skipped=d["skipped"],
                             suppressed=[Suppressed.from_dict(x) for x in d.get("suppressed", [])],
-                            agency=d.get("agency", ""), layout=d.get("layout"))
+                            agency=d.get("agency", ""), layout=d.get("layout"), facts=d.get("facts"))
         return result if _valid(result) else None
     except Exception:  # noqa: BLE001 - any malformed entry is a miss
         return None
@@ -94,6 +95,10 @@ def _valid(r: FileResult) -> bool:
 
     if not (isinstance(r.template, (str, type(None))) and isinstance(r.report_year, (int, type(None)))
             and isinstance(r.unreadable, bool) and isinstance(r.skipped, bool)):
+        return False
+    if r.facts is not None and not (isinstance(r.facts, dict) and r.facts.get("version") == FACTS_VERSION
+                                    and isinstance(r.facts.get("tables"), dict)
+                                    and isinstance(r.facts.get("sentences"), list)):
         return False
     if r.ruleset_path is not None and not (isinstance(r.ruleset_path, str) and os.path.isfile(r.ruleset_path)):
         return False
@@ -108,7 +113,7 @@ def put(k: str, result: FileResult) -> None:
     entry = _entry(k)
     data = {"template": result.template, "ruleset_path": result.ruleset_path, "report_year": result.report_year,
             "unreadable": result.unreadable, "skipped": result.skipped,
-            "agency": result.agency, "layout": result.layout,
+            "agency": result.agency, "layout": result.layout, "facts": result.facts,
             "findings": [f.to_dict() for f in result.findings],
             "suppressed": [x.to_dict() for x in result.suppressed]}
     try:

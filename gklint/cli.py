@@ -96,6 +96,8 @@ def _parser() -> argparse.ArgumentParser:
     ck.add_argument("--show-suppressed", action="store_true",
                     help="同时列出被批注、注释行、基线或配置忽略的问题及理由")
     ck.add_argument("--annotate", metavar="目录", help="为每个 .docx 在该目录中写一份带批注的副本")
+    ck.add_argument("--previous", metavar="文件",
+                    help="同一机关上一年度的报告：与它做跨年度核对（不写时，同一次检查中同一机关相邻年度的报告自动配对）")
 
     an = sub.add_parser("annotate", help="另存一份 .docx，把每个问题写成 Word 批注",
                         description="另存一份 .docx，把每个问题写成 Word 批注；原文件从不修改。")
@@ -246,10 +248,15 @@ def _check(args) -> int:
     jobs = args.jobs or default_jobs(len(files))
     show_progress = (not args.quiet and len(files) >= PROGRESS_FROM and sys.stderr.isatty()
                      and not os.environ.get("NO_COLOR"))
+    previous = None
+    if args.previous:
+        if not os.path.isfile(args.previous):
+            return _error(f"{args.previous}: --previous 指定的文件不存在")
+        previous = (args.previous, resolver.for_path(args.previous))
     if show_progress:
-        results = _run_with_progress(files, settings, jobs)
+        results = _run_with_progress(files, settings, jobs, previous)
     else:
-        results = run(files, settings, jobs)
+        results = run(files, settings, jobs, previous=previous)
     from gklint import baseline
     from gklint.suppress import below
 
@@ -381,7 +388,7 @@ def _annotate(args) -> int:
     return EXIT_OK
 
 
-def _run_with_progress(files, settings, jobs):
+def _run_with_progress(files, settings, jobs, previous):
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -390,7 +397,7 @@ def _run_with_progress(files, settings, jobs):
     columns = (TextColumn("检查中"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task("check", total=len(files))
-        return run(files, settings, jobs, advance=lambda: progress.advance(task))
+        return run(files, settings, jobs, advance=lambda: progress.advance(task), previous=previous)
 
 
 def _rules_for(results) -> dict:

@@ -34,13 +34,14 @@ class Settings:
     cache: bool = True
     baseline: str | None = None  # accepted findings (gklint check --write-baseline), a path made absolute
     min_severity: str = "info"  # findings below this are not shown (Vale's MinAlertLevel)
+    renamed_agencies: tuple[tuple[str, str], ...] = ()  # (old name, new name): one agency across years
     root: str = "."  # directory of the config file: globs and paths are relative to it
     source: str | None = None  # the config file, None for defaults
 
     def to_dict(self) -> dict:
         out = {f.name.replace("_", "-"): getattr(self, f.name) for f in fields(self)}
         for key, value in out.items():
-            if key in ("per-file-ignores", "severity"):
+            if key in ("per-file-ignores", "severity", "renamed-agencies"):
                 out[key] = {k: list(v) if isinstance(v, tuple) else v for k, v in value}
             elif isinstance(value, tuple):
                 out[key] = list(value)
@@ -162,13 +163,17 @@ def parse(data: dict, source: str | None, base: Settings = Settings()) -> Settin
             values[name] = os.path.normpath(os.path.join(root, value))
         elif name == "min_severity":
             values[name] = _choice(value, SEVERITIES, where(key))
+        elif name == "renamed_agencies":
+            if not isinstance(value, dict) or not all(isinstance(v, str) and v.strip() for v in value.values()):
+                raise ConfigError(f"{where(key)}：应为表：旧名称 = 新名称，例如 {{\"某市经济发展局\" = \"某市经济发展和科技局\"}}")
+            values[name] = tuple(value.items())
         elif name == "cache":
             if not isinstance(value, bool):
                 raise ConfigError(f"{where(key)}：应为 true 或 false")
             values[name] = value
         else:
             known = "select, extend-select, ignore, per-file-ignores, severity, fail-on, ruleset, exclude, " \
-                    "agency-kind, output-format, cache, baseline, min-severity"
+                    "agency-kind, output-format, cache, baseline, min-severity, renamed-agencies"
             raise ConfigError(f"{where(key)}：未知的配置项 {key!r}（可用：{known}）")
     return replace(base, **values)
 

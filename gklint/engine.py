@@ -8,6 +8,7 @@ from gklint.document import ReadError
 from gklint.findings import Finding
 from gklint.readers import read
 from gklint.report.bind import bind, identify
+from gklint.rules import across
 from gklint.ruleset import RuleSet, for_year, load
 
 
@@ -24,6 +25,7 @@ class FileResult:
     suppressed: list = field(default_factory=list)  # gklint.suppress.Suppressed: accepted deviations
     agency: str = ""  # report.agency and report.layout, kept when the report itself is dropped (workers, cache)
     layout: str | None = None
+    facts: dict | None = None  # what the next year's report is compared with (gklint/rules/across.py)
 
     def to_dict(self) -> dict:
         d = {"path": self.path, "template": self.template, "report_year": self.report_year,
@@ -68,12 +70,22 @@ def check_file(path: str, ruleset: str | None = None, agency_kind: str = "auto")
     directives = suppress.take_directives(doc)
     rs, report, result.findings = check_document(doc, ruleset, agency_kind)
     suppress.resolve_sections(directives, report)
+    directives, later = suppress.split(directives, across_codes(rs))
     result.findings, result.suppressed = suppress.apply(result.findings, directives)
     result.template, result.ruleset_path, result.report_year, result.report = rs.name, rs.path, report.year, report
     result.agency, result.layout = report.agency, report.layout
     if not looks_like_report(report):
         result.skipped, result.findings, result.suppressed, result.template = True, [], [], None
+    else:
+        result.facts = across.facts(report)
+        result.facts["directives"] = [d.to_dict() for d in later]  # applied to the findings across years
     return result
+
+
+def across_codes(rs: RuleSet) -> set[str]:
+    from gklint.rules import rules_of
+
+    return {r.code for r in rules_of(rs) if r.kind == "across"}
 
 
 def looks_like_report(report) -> bool:

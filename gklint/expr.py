@@ -3,7 +3,8 @@
     expr    := side ('==' | '!=' | '<=' | '>=' | '<' | '>') side
     side    := term (('+' | '-') term)*
     term    := NUMBER | cell | 'sum' '(' cells ')'
-    cell    := 'T' '(' STRING ',' STRING ')'          row key, column key
+    cell    := ('T' | 'P') '(' STRING ',' STRING ')'  row key, column key (P: the previous year's report,
+                                                     only in cross-year rules, kind = "across")
     cells   := 'T' '(' ('#' TAG | STRING) ',' ('#' TAG | STRING) ')'
 
 Inside strings, '$' stands for the current item of the rule's for_each (a column, a row or a listed name).
@@ -29,6 +30,7 @@ class ExprError(ValueError):
 class Ref:
     row: str  # a row key, or '#tag'
     col: str  # a column key, or '#tag'
+    previous: bool = False  # P(...): the cell of the previous year's report
 
 
 @dataclass(frozen=True)
@@ -112,18 +114,20 @@ class _Parser:
             ref = self.ref(allow_tags=True)
             self.take(value=")")
             return ("sum", ref)
-        if tok == ("name", "T"):
+        if tok in (("name", "T"), ("name", "P")):
             return self.ref(allow_tags=False)
-        raise ExprError(f"不认识的 {tok[1]!r}：只能使用数字、T(\"行\", \"列\") 和 sum(...)")
+        raise ExprError(f"不认识的 {tok[1]!r}：只能使用数字、T(\"行\", \"列\")、P(\"行\", \"列\") 和 sum(...)")
 
     def ref(self, allow_tags: bool) -> Ref:
-        self.take(value="T")
+        name = self.take("name")[1]
+        if name not in ("T", "P"):
+            raise ExprError(f"此处应为 T 或 P，实际是 {name!r}")
         self.take(value="(")
         row = self.key(allow_tags)
         self.take(value=",")
         col = self.key(allow_tags)
         self.take(value=")")
-        return Ref(row, col)
+        return Ref(row, col, name == "P")
 
     def key(self, allow_tags: bool) -> str:
         tok = self.peek()

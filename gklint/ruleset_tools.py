@@ -10,7 +10,8 @@ from pathlib import Path
 from gklint.ruleset import RuleSetError, find_line, load
 
 CODE = re.compile(r"^[A-Z]{2,6}\d{3}$")
-TEST_KEYS = {"name", "file", "text", "replace", "expect", "not_expect", "agency_kind"}
+TEST_KEYS = {"name", "file", "text", "replace", "expect", "not_expect", "agency_kind",
+             "previous_file", "previous_text", "previous_replace"}  # previous_*: last year's report (GK60x)
 
 
 @dataclass
@@ -67,6 +68,9 @@ def check(ref: str) -> list[Problem]:
                                         f"未知的键 {k!r}（允许：{', '.join(sorted(TEST_KEYS))}）"))
         if ("file" in case) == ("text" in case):
             problems.append(Problem(rs.path, find_line(rs.path, where), where, "需要 file 或 text 之一"))
+        if "previous_replace" in case and ("previous_file" in case) == ("previous_text" in case):
+            problems.append(Problem(rs.path, find_line(rs.path, where), where,
+                                    "previous_replace 需要 previous_file 或 previous_text 之一"))
         for k in ("expect", "not_expect"):
             for code in case.get(k, []):
                 if code not in rs.raw.get("rules", {}) and code not in ("GK001", "GK002"):
@@ -93,34 +97,49 @@ class CaseResult:
 
 
 def run_tests(ref: str) -> list[CaseResult]:
-    from gklint.readers import read
-    from gklint.readers.text import decode, read_text
-
     rs = load(ref)
     base = Path(rs.path).parent
     results = []
     for i, case in enumerate(_own(rs).get("tests", [])):
         name = case.get("name", f"tests[{i}]")
         try:
-            if "file" in case and not str(case["file"]).endswith((".txt", ".md")):
-                if case.get("replace"):
-                    raise ValueError("replace 只能用于文本样例（.txt / .md 或 text）")
-                doc = read(str(base / case["file"]))
-            else:
-                text = case["text"] if "text" in case else decode((base / case["file"]).read_bytes())[0]
-                for old, new in case.get("replace", []):
-                    if old not in text:
-                        raise ValueError(f"replace：样例中找不到 {old!r}")
-                    text = text.replace(old, new)
-                doc = read_text(f"{name}.txt", text.encode("utf-8"))
+            findings = _run_case(case, base, name, rs)
         except Exception as exc:  # a broken case is a failed case, not a crash
             results.append(CaseResult(name, False, error=f"{type(exc).__name__}: {exc}"))
             continue
-        from gklint.engine import check_document
-
-        _, _, findings = check_document(doc, rs.path, case.get("agency_kind", "auto"))
         found = sorted({f.code for f in findings})
         missing = [c for c in case.get("expect", []) if c not in found]
         unexpected = [c for c in case.get("not_expect", []) if c in found]
         results.append(CaseResult(name, not missing and not unexpected, missing, unexpected, found))
     return results
+
+
+def _case_doc(case: dict, base: Path, name: str, prefix: str = ""):
+    """The document of a case (`file`, `text`, `replace`), or of its previous year's report (`previous_…`)."""
+    from gklint.readers import read
+    from gklint.readers.text import decode, read_text
+
+    file, text, replace = (case.get(prefix + k) for k in ("file", "text", "replace"))
+    if file is not None and not str(file).endswith((".txt", ".md")):
+        if replace:
+            raise ValueError(f"{prefix}replace 只能用于文本样例（.txt / .md 或 text）")
+        return read(str(base / file))
+    text = text if text is not None else decode((base / file).read_bytes())[0]
+    for old, new in replace or []:
+        if old not in text:
+            raise ValueError(f"{prefix}replace：样例中找不到 {old!r}")
+        text = text.replace(old, new)
+    return read_text(f"{name}.txt", text.encode("utf-8"))
+
+
+def _run_case(case: dict, base: Path, name: str, rs) -> list:
+    """The findings of one case: the report's own, and with a previous year's report those across years."""
+    from gklint.engine import check_document
+    from gklint.rules.across import check_pair, facts
+
+    kind = case.get("agency_kind", "auto")
+    _, report, findings = check_document(_case_doc(case, base, name), rs.path, kind)
+    if "previous_file" in case or "previous_text" in case:
+        _, before, _ = check_document(_case_doc(case, base, name, "previous_"), rs.path, kind)
+        findings += check_pair(facts(report), facts(before), "上一年度样例", rs, findings)
+    return findings

@@ -107,24 +107,33 @@ def default_jobs(n_files: int) -> int:
     return (os.cpu_count() or 1) if n_files >= PARALLEL_FROM else 1
 
 
-def run(files: list[str], settings: list[Settings], jobs: int, advance=None) -> list[FileResult]:
+def run(files: list[str], settings: list[Settings], jobs: int, advance=None,
+        previous: tuple[str, Settings] | None = None) -> list[FileResult]:
     """Check `files` (settings[i] belongs to files[i]); results in input order; `advance()` after each file.
-    Unchanged files come from the cache when their settings allow it."""
+    Unchanged files come from the cache when their settings allow it. Reports of one agency for consecutive
+    years are then compared (`previous`: the previous year's report given with --previous, and its settings)."""
     from gklint import cache
+    from gklint.pairing import check_across
 
     work = [Job(p, s.ruleset, s.agency_kind) for p, s in zip(files, settings)]
+    if previous is not None:  # checked like the others (and cached), but only its facts are used
+        work.append(Job(previous[0], previous[1].ruleset, previous[1].agency_kind))
+        settings = list(settings) + [previous[1]]
     keys = [cache.key(j.path, j.ruleset, j.agency_kind) if s.cache else None for j, s in zip(work, settings)]
     results: list[FileResult | None] = [cache.get(k, j.path) if k else None for j, k in zip(work, keys)]
     todo = [i for i, r in enumerate(results) if r is None]
     if advance:
-        for _ in range(len(work) - len(todo)):
+        for _ in range(len(files) - sum(1 for i in todo if i < len(files))):
             advance()
     for i, result in zip(todo, _check_all([work[i] for i in todo], jobs)):
         results[i] = result
         if keys[i]:
             cache.put(keys[i], result)
-        if advance:
+        if advance and i < len(files):
             advance()
+    before = results.pop() if previous is not None else None
+    settings = settings[:len(results)]
+    check_across(results, settings, before)
     for result, s in zip(results, settings):
         by_config = [Suppressed(f, "config", s.why_disabled(f.code, result.path))
                      for f in result.findings if not s.enabled(f.code, result.path)]

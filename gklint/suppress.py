@@ -33,6 +33,29 @@ class Directive:
     targets: list[dict] = field(default_factory=list)  # locations it covers (see _covers)
     used: bool = False
 
+    def to_dict(self) -> dict:
+        return {"codes": list(self.codes), "reason": self.reason, "route": self.route, "where": self.where,
+                "targets": self.targets}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Directive":
+        return cls(tuple(d["codes"]), d["reason"], d["route"], d["where"], d["targets"])
+
+
+def split(directives: list[Directive], later: set[str]) -> tuple[list[Directive], list[Directive]]:
+    """Directives for the file's own findings, and those for the codes in `later` (the checks across years,
+    which run after the whole batch is read): a directive naming both kinds of code goes to both, each with
+    its own codes, so neither pass calls the other's codes unused."""
+    now, after = [], []
+    for d in directives:
+        mine = tuple(c for c in d.codes if not any(code.startswith(c) for code in later))
+        theirs = tuple(c for c in d.codes if c not in mine)
+        if mine or not d.codes:
+            now.append(Directive(mine, d.reason, d.route, d.where, d.targets))
+        if theirs:
+            after.append(Directive(theirs, d.reason, d.route, d.where, d.targets))
+    return now, after
+
 
 @dataclass
 class Suppressed:

@@ -2,6 +2,7 @@
 RuleSetError with file, line and key, shown by `gklint ruleset check`; `gklint check` with such a rule set
 is a configuration error (exit 2), never GK001 内部错误; docs/rules.md's table of kinds is generated."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -151,7 +152,8 @@ def test_docs_table_of_kinds_is_generated_from_the_registry():
 HOSTILE = [0, -1, 1.5, True, "", "x", "(", "{x}", [], [1], ["x"], ["一"], [1, 31], [13, 40], {"a": 1}]
 MINIMAL = {"sections": {}, "content": {"pattern": "x"}, "tables": {}, "cells": {},
            "identity": {"table": "T3", "expr": 'T("一", "$") == T("一", "$")'}, "dates": {"check": "after_deadline"},
-           "text_table": {}, "text_sums": {}, "patterns": {"patterns": ["x"]}, "template": {"check": "title"}}
+           "text_table": {}, "text_sums": {}, "patterns": {"patterns": ["x"]}, "template": {"check": "title"},
+           "across": {"table": "T3", "expr": 'T("二", "$") == P("四", "$")'}}
 
 
 def _toml(value) -> str:
@@ -170,10 +172,17 @@ def _toml(value) -> str:
 def test_any_value_of_any_parameter_is_a_rule_set_error_or_runs(tmp_path, capsys, kind, param):
     """Whatever a template author writes, `check` either refuses the rule set (exit 2, naming the key) or runs
     it: never GK001 内部错误."""
+    extra = []
+    if kind == "across":  # rules across years run only with the previous year's report
+        before = tmp_path / "previous.txt"
+        text = SEED.read_text(encoding="utf-8")
+        year = int(re.search(r"(20\d\d)年", text).group(1))
+        before.write_text(text.replace(f"{year}年", f"{year - 1}年"), encoding="utf-8")
+        extra = ["--previous", str(before)]
     for value in HOSTILE:
         spec = {"kind": kind, **MINIMAL[kind], param: value}
         path = _write(tmp_path, "".join(f"{k} = {_toml(v)}\n" for k, v in spec.items()))
-        status = main(["check", "--no-cache", "--ruleset", str(path), str(SEED)])
+        status = main(["check", "--no-cache", "--ruleset", str(path), str(SEED)] + extra)
         captured = capsys.readouterr()
         shown = captured.out + captured.err
         assert "内部错误" not in shown and "Traceback" not in shown, (param, value, shown)

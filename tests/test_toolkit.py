@@ -48,7 +48,7 @@ def test_cli_reports_pass_and_fail(capsys, tmp_path):
 BROKEN = [  # (change to the example, the exact problem: line, key, message)
     (('kind = "content"\nname = "statistical-period-sentence"', 'kind = "contents"\nname = "statistical-period-sentence"'),
      "25: rules.SX101.kind: 未知的规则类型 'contents'（可用：sections, content, tables, cells, identity, dates, "
-     "text_table, text_sums, patterns, template）"),
+     "text_table, text_sums, patterns, across, template）"),
     (('section = "一"\npattern = \'平台建设\'', 'secton = "一"\npattern = \'平台建设\''),
      "41: rules.SX102.secton: 未知的键 'secton'（是不是 'section'？）（content 类规则允许：allow_none, basis, doc, elsewhere, enabled, example, expected, "
      "fix, kind, message, name, pattern, section, sections, severity, summary）"),

@@ -37,7 +37,7 @@ class Rule:
                        snippet, rel)
 
 
-_OWN_MESSAGE = ("content", "identity")  # kinds that fill `message` in themselves (placeholders)
+_OWN_MESSAGE = ("content", "identity", "across")  # kinds that fill `message` in themselves (placeholders)
 
 
 @dataclass
@@ -154,7 +154,7 @@ def run(report, ruleset: RuleSet, ctx: Context) -> list[Finding]:
         by_kind.setdefault(rule.kind, []).append(rule)
     findings: list[Finding] = []
     for kind in KINDS:
-        if kind in by_kind:
+        if kind in by_kind and kind != "across":  # across: two reports, after the run (gklint/pairing.py)
             module = importlib.import_module(f"gklint.rules.{kind}")
             for rule in by_kind[kind]:
                 findings.extend(module.check(report, rule, ctx))

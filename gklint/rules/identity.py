@@ -28,6 +28,16 @@ def validate(rule, ruleset, where):
         expr = parse(rule.params.get("expr", ""))
     except ExprError as exc:
         raise RuleSetError(str(exc), key=f"{where}.expr") from None
+    if any(ref.previous for ref in expr.refs()):
+        raise RuleSetError("P(...) 是上一年度报告的单元格，只能用在跨年度规则（kind = \"across\"）中",
+                           key=f"{where}.expr")
+    check_refs(expr, rule, ruleset, where)
+
+
+def check_refs(expr, rule, ruleset, where):
+    """Every row, tag and column the expression names exists in the rule's table (for every item)."""
+    from gklint.ruleset import RuleSetError
+
     table = ruleset.tables.get(rule.params.get("table", ""))
     if table is None:
         raise RuleSetError(f"规则集中没有表 {rule.params.get('table')!r}", key=f"{where}.table")

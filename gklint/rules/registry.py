@@ -99,6 +99,16 @@ KINDS = {k.name: k for k in (
     Kind("patterns", "不应出现的文字（占位符、模板残留）", (
         Param("patterns", "regex_list", "正则表达式数组（非空）", required=True),
     )),
+    Kind("across", "跨年度：与同一机关上一年度的报告比较（两份报告在同一次检查中，或用 --previous 指定）", (
+        Param("check", "str", "不写：检查 `expr`；\"carried_text\"：沿用上年含年份或数字的句子；\"same_tables\"：统计表与上年"
+                              "完全相同；\"not_evaluated\"：汇总未能核对的部分（GK600）", None,
+              ("carried_text", "same_tables", "not_evaluated")),
+        Param("table", "str", "表的键，如 \"T3\"（不写 `check` 时必填）"),
+        Param("expr", "str", "等式，`P(\"行\", \"列\")` 是上一年度报告的单元格，如 'T(\"二\", \"$\") == P(\"四\", \"$\")'"),
+        Param("for_each", "for_each", "`$` 依次代表：\"column\"、\"row\" 或列表"),
+        Param("sections", "str_list", f"`carried_text` 比较的部分（{_SECTIONS}）", ["一", "五", "六"]),
+        Param("note", "str", "接在问题说明后的提示（例如哪些情况下可以不一致）"),
+    )),
     Kind("template", "格式版本：可识别、2019 年前的格式、版式与年度、标题", (
         Param("check", "str", "检查什么", None, ("recognisable", "pre2019", "layout", "title"), required=True),
         Param("pattern", "regex", "`title`：标题应符合的正则"),

@@ -1,0 +1,96 @@
+"""Checks across years: each report paired with the same agency's report of the year before (both in the run,
+or the one given with --previous), then compared by the rule set's `across` rules (gklint/rules/across.py).
+Runs after every file is read, before the settings (select, ignore, per-file-ignores) apply."""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+
+from gklint.findings import Finding
+
+
+def agency_key(name: str, renamed: dict[str, str]) -> str:
+    """The name reports of one agency share: no spaces or full-width forms, a renamed agency's new name."""
+    key = re.sub(r"^关于", "", re.sub(r"\s+", "", unicodedata.normalize("NFKC", name or "")))
+    seen = set()
+    while key in renamed and key not in seen:  # old -> new, also through several renamings
+        seen.add(key)
+        key = renamed[key]
+    return key
+
+
+def _comparable(r) -> bool:
+    """A report with facts whose rule set compares years (pre2019's does not: no national format before)."""
+    from gklint.engine import across_codes
+    from gklint.ruleset import RuleSetError, load
+
+    if not r.facts or r.skipped or r.unreadable:
+        return False
+    try:
+        return bool(across_codes(load(r.ruleset_path or r.template)))
+    except RuleSetError:
+        return False
+
+
+def pairs(results, renamed: dict[str, str]) -> list[tuple[int, int]]:
+    """(report, its predecessor) as indexes into results: same agency, consecutive years. Of several files
+    for the previous year (the same report as .txt and .html), the one of the same format, else the first."""
+    by_key: dict[tuple[str, int], list[int]] = {}
+    for i, r in enumerate(results):
+        if _comparable(r) and r.facts.get("agency") and r.facts.get("year"):
+            by_key.setdefault((agency_key(r.facts["agency"], renamed), r.facts["year"]), []).append(i)
+    out = []
+    for (agency, year), indexes in by_key.items():
+        before = by_key.get((agency, year - 1))
+        for i in indexes if before else ():
+            suffix = os.path.splitext(results[i].path)[1].lower()
+            out.append((i, min(before, key=lambda j: (os.path.splitext(results[j].path)[1].lower() != suffix,
+                                                      results[j].path))))
+    return sorted(out)
+
+
+def explicit_problem(cur, prev) -> str:
+    """Why `prev` (given with --previous) cannot be compared with `cur`, or ''."""
+    if prev.unreadable:
+        reason = prev.findings[0].message if prev.findings else "无法读取"
+        return f"--previous 指定的 {prev.path} 无法读取（{reason}）"
+    if not _comparable(prev):
+        return f"--previous 指定的 {prev.path} 不像年度报告（没有标题、部分标题或统计表）"
+    year, before = cur.facts.get("year"), prev.facts.get("year")
+    if not year or not before:
+        return f"{'本报告' if not year else prev.path}的年度无法确定"
+    if before != year - 1:
+        return f"--previous 指定的 {prev.path} 是{before}年度的报告，本报告是{year}年度，应为{year - 1}年度的报告"
+    return ""
+
+
+def check_across(results, settings, previous=None) -> None:
+    """Add the findings across years to the results they are about. `previous`: the FileResult of
+    --previous (then every report is compared with it, and no other pairing is made)."""
+    renamed = {old: new for s in settings for old, new in s.renamed_agencies}
+    if previous is not None:
+        todo = [(r, previous, explicit_problem(r, previous)) for r in results
+                if _comparable(r) and os.path.realpath(r.path) != os.path.realpath(previous.path)]
+    else:
+        todo = [(results[i], results[j], "") for i, j in pairs(results, renamed)]
+    for cur, prev, problem in todo:
+        _compare(cur, prev, problem)
+
+
+def _compare(cur, prev, problem: str) -> None:
+    from gklint import suppress
+    from gklint.rules.across import check_pair
+    from gklint.ruleset import load
+
+    try:
+        rs = load(cur.ruleset_path or cur.template)
+        new = check_pair(cur.facts, prev.facts, prev.path, rs, cur.findings, problem)
+        directives = [suppress.Directive.from_dict(d) for d in cur.facts.get("directives", [])]
+        new, hidden = suppress.apply(new, directives) if new or directives else (new, [])
+    except Exception as exc:  # noqa: BLE001 - a bug here must not end the run; say so plainly
+        new, hidden = [Finding("GK001", "error", f"gklint 内部错误（跨年度检查，{type(exc).__name__}: {exc}），"
+                                                 "请把这两个文件报告给 gklint 维护者", {})], []
+    cur.findings = sorted(cur.findings + new, key=Finding.sort_key)
+    cur.suppressed += hidden

@@ -1,0 +1,310 @@
+"""GK600–GK604: a report compared with the same agency's report of the year before.
+
+The per-file pass keeps `facts(report)`: the table cells, the tables it could not read and the narrative
+sentences, small and JSON-safe (they cross process boundaries and live in the cache). Once the whole run is
+read, gklint/pairing.py pairs reports by agency and year and `check_pair` runs the rule set's `across` rules
+on two facts. The rules:
+
+- an expression (`expr`) in the identity language, where P("行", "列") is the previous year's cell
+  (二、上年结转 = last year's 四、结转下年度继续办理; 现行有效件数 = last year's + 本年制发 − 本年废止);
+- `check = "carried_text"`: a sentence that is also in last year's report and carries last year's year or a
+  count, one finding per section;
+- `check = "same_tables"`: every statistics cell identical to last year's;
+- `check = "not_evaluated"`: what could not be compared, said once per pair.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from gklint.expr import ExprError, compare, parse
+from gklint.findings import Finding, location, table_name
+
+FACTS_VERSION = 1
+MIN_SENTENCE = 12  # characters: shorter sentences ("无。", "详见下表。") are the same every year and say nothing
+MIN_NONZERO = 3  # tables of zeros repeat legitimately (no applications in either year)
+SENTENCE_SECTIONS = ["一", "五", "六"]  # the narrative parts; 二–四 hold the tables (flattened copies: their text)
+_SENTENCE = re.compile(r"[^。；！？!?\n]+[。；！？!?]?")
+LAYOUT_NAMES = {"gb2019": "2019年版", "gb2021": "2021年版"}
+_UNITS = "件|条|次|人次|个|项|篇|期|场|份|万元|元|家|人|户|批"
+
+
+def validate(rule, ruleset, where):
+    from gklint.rules.identity import check_refs
+    from gklint.ruleset import RuleSetError
+
+    check = rule.params.get("check")
+    if check is not None:
+        extra = [k for k in ("expr", "table", "for_each") if k in rule.params]
+        if extra:
+            raise RuleSetError(f"check = {check!r} 的规则不用 {extra[0]}", key=f"{where}.{extra[0]}")
+        return
+    for key in ("table", "expr"):
+        if key not in rule.params:
+            raise RuleSetError(f"跨年度等式规则必须有 {key}（或写 check）", key=f"{where}.{key}")
+    try:
+        expr = parse(rule.params["expr"])
+    except ExprError as exc:
+        raise RuleSetError(str(exc), key=f"{where}.expr") from None
+    if not any(r.previous for r in expr.refs()) or all(r.previous for r in expr.refs()):
+        raise RuleSetError("跨年度等式要同时用到本年报告的 T(...) 和上一年度报告的 P(...)", key=f"{where}.expr")
+    check_refs(expr, rule, ruleset, where)
+
+
+def check(report, rule, ctx):
+    """Nothing in the per-file pass: these rules need the previous year's report (see check_pair)."""
+    return []
+
+
+# --- what a report keeps for the comparison ---------------------------------------------------------------
+
+def facts(report) -> dict:
+    tables = {}
+    for key, bt in report.tables.items():
+        rows = {}
+        for rk, row in bt.rows.items():
+            if row.incomplete:  # why, for GK600: the values of an incomplete row are not used
+                rows[rk] = {"label": row.label, "cells": {}, "incomplete": row.unsplit or ""}
+                continue
+            cells = {col: [str(c.value.number) if c.value.is_number else None, c.value.raw,
+                           location(c.loc, table=key, table_title=bt.title, row=rk, row_label=row.label, column=col)]
+                     for col, c in row.cells.items()}
+            rows[rk] = {"label": row.label, "cells": cells}
+        tables[key] = {"title": bt.title, "rows": rows}
+    sentences = []
+    for s in report.sections:
+        for p in s.paragraphs:
+            for m in _SENTENCE.finditer(p.text):
+                text = m.group().strip()
+                if len(_norm(text)) >= MIN_SENTENCE:
+                    sentences.append([s.key, text, location(p.loc, section=s.key)])
+    return {"version": FACTS_VERSION, "agency": report.agency, "year": report.year, "layout": report.layout,
+            "tables": tables, "unread": {k: why for k, (_, why) in report.unread.items()}, "sentences": sentences}
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+# --- the comparison -------------------------------------------------------------------------------------
+
+@dataclass
+class Pair:
+    cur: dict
+    prev: dict
+    prev_path: str
+    ruleset: object
+    existing: list[Finding] = field(default_factory=list)  # the current report's own findings
+    gaps: list[str] = field(default_factory=list)  # what could not be compared, for GK600
+    rule_table: str = ""  # the table of the expression being evaluated
+
+    def report_name(self, facts: dict) -> str:
+        return f"{facts['year']}年报告"
+
+
+def check_pair(cur: dict, prev: dict | None, prev_path: str, ruleset, existing=(), problem: str = "") -> list[Finding]:
+    """The across rules of `ruleset` for a report (`cur`) and its predecessor (`prev`); `problem`: why no
+    comparison was possible at all (an explicit --previous that is unreadable or of another year)."""
+    from gklint.rules import rules_of
+
+    rules = [r for r in rules_of(ruleset) if r.kind == "across"]
+    pair = Pair(cur, prev or {}, prev_path, ruleset, list(existing))
+    out: list[Finding] = []
+    if not problem:
+        for rule in rules:
+            if rule.params.get("check") == "same_tables":
+                out += _same_tables(rule, pair)
+        copied = bool(out)  # last year's tables again: the carry-over and stock differences follow from that
+        for rule in rules:
+            check = rule.params.get("check")
+            if check is None and not copied:
+                out += _expr(rule, pair)
+            elif check == "carried_text":
+                out += _carried_text(rule, pair)
+    gaps = [problem] if problem else list(dict.fromkeys(pair.gaps))
+    for rule in rules:
+        if rule.params.get("check") == "not_evaluated" and gaps:
+            shown = "；".join(gaps[:3]) + (f"等 {len(gaps)} 处" if len(gaps) > 3 else "")
+            out.append(rule.finding(f"与上一年度报告（{prev_path}）的跨年度核对有未能进行的部分：{shown}", {}))
+    return out
+
+
+def _short_label(label: str) -> str:
+    """'四、结转下年度继续办理' -> '结转下年度继续办理': the report and the cell are named around it."""
+    return re.sub(r"^[（(]?[一二三四五六七八九十]+[)）、.．]\s*", "", label or "")
+
+
+def _cells(pair: Pair, ref, item: str) -> list[tuple]:
+    """(facts, row key, row label, column, number, raw, location) of a reference; why not into pair.gaps."""
+    facts = pair.prev if ref.previous else pair.cur
+    table = pair.rule_table
+    name = pair.report_name(facts)
+    tname = table_name(table) or table
+    row_key, col = ref.row.replace("$", item), ref.col.replace("$", item)
+    spec = pair.ruleset.tables[table]
+    keys = [r.key for r in spec.rows if row_key[1:] in r.tags] if row_key.startswith("#") else [row_key]
+    bt = facts.get("tables", {}).get(table)
+    if bt is None:
+        why = facts.get("unread", {}).get(table)
+        pair.gaps.append(f"{name}的{tname}未能读取（{why}）" if why else f"{name}没有{tname}")
+        return []
+    out = []
+    for rk in keys:
+        row = bt["rows"].get(rk)
+        label = _short_label(row["label"] if row else (spec.row(rk).label if spec.row(rk) else rk))
+        if row is None:
+            pair.gaps.append(f"{name}{tname}没有「{label}」行")
+        elif "incomplete" in row:
+            digits = row["incomplete"]
+            why = f"数字连在一起（“{digits}”），无法确定各列" if len(digits) > 1 else \
+                f"数值不完整（只读到“{digits}”）" if digits else "数值不完整"
+            pair.gaps.append(f"{name}{tname}「{label}」行{why}")
+        elif col not in row["cells"] and facts.get("layout") != pair.cur.get("layout"):
+            form = LAYOUT_NAMES.get(facts.get("layout"), facts.get("layout"))
+            pair.gaps.append(f"{name}是{form}格式，{tname}没有「{col}」列，两年的「{col}」未能核对")
+        elif col not in row["cells"]:
+            pair.gaps.append(f"{name}{tname}「{label}」行没有「{col}」列")
+        elif row["cells"][col][0] is None:
+            pair.gaps.append(f"{name}{tname}「{label}」「{col}」不是数字（{row['cells'][col][1] or '空白'}）")
+        else:
+            number, raw, loc = row["cells"][col]
+            out.append((facts, rk, label, col, Decimal(number), raw, loc))
+    return out
+
+
+def _side(pair: Pair, side, item: str, cells: list) -> Decimal:
+    """The side's value; a cell that cannot be used adds to pair.gaps (the caller then skips the item)."""
+    total = Decimal(0)
+    for sign, term in side:
+        if isinstance(term, Decimal):
+            value = term
+        else:
+            found = _cells(pair, term[1] if isinstance(term, tuple) else term, item)
+            value = sum((c[4] for c in found), Decimal(0))
+            cells += [(c, sign) for c in found]
+        total = total + value if sign == "+" else total - value
+    return total
+
+
+def _expr(rule, pair: Pair):
+    from gklint.rules.identity import _items
+
+    pair.rule_table = rule.params["table"]
+    expr = parse(rule.params["expr"])
+    failing = []
+    for item in _items(rule, pair.ruleset.tables[pair.rule_table]) or [""]:
+        lcells, rcells = [], []
+        before = len(pair.gaps)
+        left, right = _side(pair, expr.left, item, lcells), _side(pair, expr.right, item, rcells)
+        if len(pair.gaps) > before:
+            continue
+        if not compare(expr.op, left, right):
+            failing.append((item, left, right, lcells, rcells))
+    if not failing:
+        return []
+    item, left, right, lcells, rcells = failing[0]
+    on_left = next((c for c, _ in lcells if c[0] is pair.cur), None)
+    cell = on_left or next(c for c, _ in rcells if c[0] is pair.cur)
+    expected = cell[4] + ((right - left) if on_left else (left - right)) if expr.op == "==" else None
+    prev_cell = next((c for c, _ in lcells + rcells if c[0] is pair.prev), None)
+    details = [_item_detail(rule, pair, *f) for f in failing]
+    lead = rule.message or rule.summary
+    note = rule.params.get("note", "")
+    message = f"{lead}（上一年度报告：{pair.prev_path}）：{'。'.join(details)}" + (f"。{note}" if note else "")
+    loc = dict(cell[6])
+    if prev_cell:
+        loc["previous"] = {"path": pair.prev_path, "year": pair.prev.get("year"), **prev_cell[6]}
+    loc["cells"] = [_cell_ref(pair, c) for f in failing for c, _ in f[3] + f[4]]
+    return [rule.finding(message, loc, expected=None if expected is None else _fmt(expected), found=cell[5])]
+
+
+def _item_detail(rule, pair: Pair, item, left, right, lcells, rcells) -> str:
+    """'2023年报告 结转下年度继续办理 自然人 3；2024年报告 上年结转政府信息公开申请数量 自然人 2'."""
+    parts = []
+    sides = sorted(((lcells, left), (rcells, right)), key=lambda side: not any(c[0] is pair.prev for c, _ in side[0]))
+    for cells, total in sides:  # last year's side first: the story in the order it happened
+        text = ""
+        for k, (c, sign) in enumerate(cells):
+            words = f"{pair.report_name(c[0])} {c[2]} {c[3].rsplit('/', 1)[-1]} {c[5]}"
+            text += (words if k == 0 and sign == "+" else f" {'+' if sign == '+' else '−'} {words}")
+        parts.append(text + (f"（计 {_fmt(total)}）" if len(cells) > 1 else ""))
+    return "；".join(parts)
+
+
+def _cell_ref(pair: Pair, c) -> dict:
+    facts, rk, label, col, _, raw, loc = c
+    prev = facts is pair.prev
+    return {"table": f"{facts['year']}" if prev else loc.get("table"), "row": rk,
+            "row_label": f"{pair.report_name(facts)} {label}", "column": col, "value": raw,
+            "grid_row": None if prev else loc.get("grid_row"), "grid_col": loc.get("grid_col"),
+            "line": None if prev else loc.get("line"), "table_index": 0 if prev else loc.get("table_index")}
+
+
+def _fmt(d: Decimal) -> str:
+    return format(d.normalize(), "f") if d == d.to_integral() else str(d)
+
+
+# --- text carried over ------------------------------------------------------------------------------------
+
+def _stale(text: str, year: int):
+    """The first mention of `year` (not inside a title 《…》 or a document number 〔…〕) or a non-zero count."""
+    shielded = re.sub(r"《[^》]*》|〔[^〕]*〕|\[[^\]]*\]", lambda m: "□" * len(m.group()), text)
+    m = re.search(rf"{year}\s*年", shielded)
+    if m:
+        return m
+    return re.search(rf"(?<![第\d.])[1-9]\d*(?:\.\d+)?\s*(?:{_UNITS})", shielded)
+
+
+def _carried_text(rule, pair: Pair):
+    year = pair.prev.get("year")
+    if not year:
+        return []
+    sections = rule.params.get("sections") or SENTENCE_SECTIONS
+    before = {_norm(t) for _, t, _ in pair.prev.get("sentences", [])}
+    reported = [_norm((f.snippet or "").strip("…")) for f in pair.existing if f.snippet]
+    hits: dict[str, list] = {}
+    for key, text, loc in pair.cur.get("sentences", []):
+        norm = _norm(text)
+        if key not in sections or norm not in before:
+            continue
+        m = _stale(text, year)
+        if m is None or any(r and (r in norm or norm in r) for r in reported):
+            continue  # already a finding of its own (GK405 名称年份、GK404 统计期限): one cause, one finding
+        hits.setdefault(key, []).append((text, loc, m.span()))
+    out = []
+    for key, found in hits.items():
+        text, loc, span = found[0]
+        more = f"（本部分共 {len(found)} 句如此）" if len(found) > 1 else ""
+        message = (f"第{key}部分这句话与{year}年报告（{pair.prev_path}）中的一字不差，且含有{year}年的年份或数字"
+                   f"{more}：可能沿用了上年报告的内容，请按本年度情况改写")
+        out.append(rule.finding(message, dict(loc), text=text, span=span))
+    return out
+
+
+# --- identical tables -------------------------------------------------------------------------------------
+
+def _values(facts: dict) -> dict:
+    return {(t, rk, col): cell[0] for t, bt in facts.get("tables", {}).items()
+            for rk, row in bt["rows"].items() for col, cell in row["cells"].items() if cell[0] is not None}
+
+
+def _same_tables(rule, pair: Pair):
+    cur, prev = _values(pair.cur), _values(pair.prev)
+    if not cur or set(cur) != set(prev) or pair.cur.get("unread") or pair.prev.get("unread"):
+        return []  # a table or cell read in one year only: not the same tables, or nothing to tell
+    if any(Decimal(cur[k]) != Decimal(prev[k]) for k in cur):
+        return []
+    nonzero = sum(1 for v in cur.values() if Decimal(v) != 0)
+    if nonzero < MIN_NONZERO:
+        return []
+    tables = sorted({k[0] for k in cur})
+    first = pair.cur["tables"][tables[0]]
+    some = next(iter(next(iter(first["rows"].values()))["cells"].values()))[2]
+    loc = {k: v for k, v in some.items() if k in ("table", "table_title", "table_name", "table_index", "page")}
+    names = "、".join(table_name(t) or t for t in tables)
+    message = (f"{names}的 {len(cur)} 个数字（其中 {nonzero} 个不为 0）与{pair.prev['year']}年报告"
+               f"（{pair.prev_path}）完全相同：可能沿用了上年报告的统计表，请填写本年度的数据")
+    return [rule.finding(message, loc)]

@@ -1,0 +1,244 @@
+"""Checks across years (GK600–GK604): one agency's reports for consecutive years, built from the official Word
+template, paired in one run or with --previous; real series from the corpus; suppression and the cache."""
+
+import copy
+import json
+import shutil
+
+import pytest
+from conftest import DATA, ROOT
+from docgen import T3_ROWS_2021, build_docx, consistent_data, narrative
+
+from gklint.cli import main
+
+RESULTS = [r for r in T3_ROWS_2021 if r not in ("一", "二", "(七)", "四")]
+REAL = DATA / "real"
+
+
+def following(data: dict) -> dict:
+    """The same agency's next year: carried in = last year's carried out, stock rolled on, other results."""
+    d = copy.deepcopy(data)
+    t3 = d["t3"]
+    carried_in = data["t3"]["四"][:6]
+    for r in RESULTS:
+        t3[r] = [0] * 7
+    t3["(一)"] = [15, 2, 0, 0, 1, 0]
+    t3["(四)1"] = [4, 1, 0, 0, 0, 0]
+    total = [sum(t3[r][i] for r in RESULTS) for i in range(6)]
+    out = [1, 0, 0, 0, 0, 0]
+    new = [total[i] + out[i] - carried_in[i] for i in range(6)]
+    assert min(new) >= 0
+    for key, values in (("一", new), ("二", carried_in), ("(七)", total), ("四", out)):
+        t3[key] = values + [sum(values)]
+    for r in RESULTS:
+        t3[r] = t3[r][:6] + [sum(t3[r][:6])]
+    for row, (made, repealed) in (("规章", (1, 0)), ("行政规范性文件", (3, 1))):
+        d["t2"][row] = [made, repealed, data["t2"][row][2] + made - repealed]
+    d["t4"] = [2, 0, 0, 1, 3, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0]
+    return d
+
+
+def _check(tmp_path, *paths, extra=()):
+    out = tmp_path / "out.json"
+    status = main(["check", "--no-cache", "--output-format", "json", "-o", str(out), *map(str, paths), *extra])
+    files = json.loads(out.read_text(encoding="utf-8"))["files"]
+    return status, {f["path"].rsplit("/", 1)[-1]: f["findings"] for f in files}
+
+
+def _across(findings) -> list:
+    return [f for f in findings if f["code"].startswith("GK60")]
+
+
+@pytest.fixture
+def series(tmp_path):
+    """Two consistent reports: 2022 and 2023 of 某市某某局, in one folder."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    first = consistent_data()
+    return folder, first, following(first)
+
+
+def _build(folder, year, data, agency="某市某某局", text=None):
+    return build_docx(folder / f"{agency}{year}.docx", year=year, agency=agency, data=data, text=text)
+
+
+def test_consistent_reports_of_consecutive_years_give_nothing_across_years(tmp_path, series):
+    folder, first, second = series
+    _build(folder, 2022, first), _build(folder, 2023, second)
+    status, found = _check(tmp_path, folder)
+    assert status == 0 and {name: f for name, f in found.items() if f} == {}
+
+
+def test_broken_carry_over_is_one_warning_naming_both_reports_and_cells(tmp_path, series):
+    folder, first, second = series
+    second["t3"]["二"][0] += 1  # 上年结转 自然人 4, last year's 结转下年度 3 ...
+    second["t3"]["二"][6] += 1
+    second["t3"]["一"][0] -= 1  # ... and this year's own identity still holds
+    second["t3"]["一"][6] -= 1
+    _build(folder, 2022, first), _build(folder, 2023, second)
+    status, found = _check(tmp_path, folder)
+    assert found["某市某某局2022.docx"] == []
+    (f,) = found["某市某某局2023.docx"]
+    assert (f["code"], f["severity"], status) == ("GK601", "warning", 1)
+    assert "2022年报告 结转下年度继续办理 自然人 3；2023年报告 上年结转政府信息公开申请数量 自然人 4" in f["message"]
+    assert "某市某某局2022.docx" in f["message"] and "机构改革" in f["message"]
+    assert "总计" in f["message"]  # the total column differs too: named in the same finding, not a second one
+    assert (f["expected"], f["found"], f["location"]["row"], f["location"]["column"]) == ("3", "4", "二", "自然人")
+    assert f["location"]["previous"]["path"].endswith("某市某某局2022.docx")
+    assert f["location"]["previous"]["row"] == "四"
+
+
+def test_broken_stock_is_one_info(tmp_path, series):
+    folder, first, second = series
+    second["t2"]["规章"][2] += 1  # 现行有效 17, but 15 + 1 − 0 = 16
+    _build(folder, 2022, first), _build(folder, 2023, second)
+    status, found = _check(tmp_path, folder)
+    (f,) = found["某市某某局2023.docx"]
+    assert (f["code"], f["severity"], status) == ("GK602", "info", 0)
+    assert (f["expected"], f["found"]) == ("16", "17") and "规章" in f["message"]
+    assert "2022年报告 规章 现行有效件数 15" in f["message"]
+
+
+def test_a_sentence_carried_over_with_last_years_facts(tmp_path, series):
+    folder, first, second = series
+    copied = "2022年共组织政务公开业务培训3次，参训120人次。"
+    text1, text2 = narrative(first, 2022), narrative(second, 2023)
+    text1["五"] = [text1["五"][0] + copied]
+    text2["五"] = [text2["五"][0] + copied]
+    text2["六"] = ["本年度未收取信息处理费。", "我们的工作仍有不足。"]  # same in both years, no year or number: fine
+    text1["六"] = text1["六"] + ["我们的工作仍有不足。"]
+    _build(folder, 2022, first, text=text1), _build(folder, 2023, second, text=text2)
+    status, found = _check(tmp_path, folder)
+    (f,) = found["某市某某局2023.docx"]
+    assert f["code"] == "GK603" and f["severity"] == "warning" and f["location"]["section"] == "五"
+    start, end = f["span"]
+    assert f["snippet"][start:end] == "2022年" and "培训3次" in f["snippet"]
+
+
+def test_identical_tables_are_one_finding_not_a_cascade(tmp_path, series):
+    folder, first, _ = series
+    text = narrative(first, 2023)
+    text["一"] = ["2023年，本局认真贯彻落实《中华人民共和国政府信息公开条例》，全年主动公开政府信息401条。"]
+    _build(folder, 2022, first), _build(folder, 2023, copy.deepcopy(first), text=text)
+    status, found = _check(tmp_path, folder)
+    codes = [f["code"] for f in found["某市某某局2023.docx"]]
+    assert codes == ["GK604"]  # not also GK601 (结转 2 ≠ 3) and GK602 (现行有效 15 ≠ 16): they follow from it
+    assert "表二、表三、表四" in found["某市某某局2023.docx"][0]["message"]
+
+
+def test_previous_pairs_explicitly_and_says_when_it_cannot(tmp_path, series):
+    folder, first, second = series
+    second["t3"]["二"][0] += 1
+    second["t3"]["二"][6] += 1
+    second["t3"]["一"][0] -= 1
+    second["t3"]["一"][6] -= 1
+    before = _build(folder, 2022, first, agency="某市某某管理局")  # another name: not paired by itself
+    report = _build(tmp_path, 2023, second)
+    assert _across(_check(tmp_path, folder, report)[1]["某市某某局2023.docx"]) == []
+    status, found = _check(tmp_path, report, extra=["--previous", str(before)])
+    assert [f["code"] for f in found["某市某某局2023.docx"]] == ["GK601"] and list(found) == ["某市某某局2023.docx"]
+
+    older = _build(tmp_path, 2021, first, agency="某市某某管理局")
+    (f,) = _check(tmp_path, report, extra=["--previous", str(older)])[1]["某市某某局2023.docx"]
+    assert f["code"] == "GK600" and "2021年度" in f["message"] and "应为2022年度" in f["message"]
+    broken = tmp_path / "broken.docx"
+    broken.write_bytes(b"PK\x03\x04 not really")
+    (f,) = _check(tmp_path, report, extra=["--previous", str(broken)])[1]["某市某某局2023.docx"]
+    assert f["code"] == "GK600" and "broken.docx" in f["message"] and "无法读取" in f["message"]
+    assert main(["check", "--no-cache", str(report), "--previous", str(tmp_path / "nope.docx")]) == 2
+
+
+def test_renamed_agency_is_paired_through_the_config(tmp_path, series):
+    folder, first, second = series
+    second["t2"]["规章"][2] += 1
+    _build(folder, 2022, first, agency="某市经济发展局"), _build(folder, 2023, second, agency="某市经济发展和科技局")
+    assert _check(tmp_path, folder)[1]["某市经济发展和科技局2023.docx"] == []
+    (tmp_path / "gklint.toml").write_text('renamed-agencies = { "某市经济发展局" = "某市经济发展和科技局" }\n',
+                                          encoding="utf-8")
+    found = _check(tmp_path, folder, extra=["--config", str(tmp_path / "gklint.toml")])[1]
+    assert [f["code"] for f in found["某市经济发展和科技局2023.docx"]] == ["GK602"]
+    (tmp_path / "bad.toml").write_text('renamed-agencies = ["某市经济发展局"]\n', encoding="utf-8")
+    assert main(["check", str(folder), "--config", str(tmp_path / "bad.toml")]) == 2
+
+
+CASES = ROOT / "rules" / "cases"
+
+
+def _text_pair(tmp_path, directive=""):
+    """The rule-case reports of 2021 and 2022 as text, the 2022 one with a carry-over that does not match."""
+    folder = tmp_path / "texts"
+    folder.mkdir(exist_ok=True)
+    shutil.copy(CASES / "gb2021-2021.txt", folder / "2021.txt")
+    text = (CASES / "gb2021-2022.txt").read_text(encoding="utf-8")
+    row = "二、上年结转政府信息公开申请数量\t2\t0\t0\t0\t0\t0\t2"
+    new_row = "一、本年新收政府信息公开申请数量\t35\t4\t0\t0\t2\t0\t41"
+    text = text.replace(row, "二、上年结转政府信息公开申请数量\t3\t0\t0\t0\t0\t0\t3").replace(
+        new_row, "一、本年新收政府信息公开申请数量\t34\t4\t0\t0\t2\t0\t40").replace("申请41件，上年结转2件", "申请40件，上年结转3件")
+    head = "三、收到和处理政府信息公开申请情况\n"
+    (folder / "2022.txt").write_text(text.replace(head, head + directive, 1), encoding="utf-8")
+    return folder
+
+
+def test_a_text_pair_and_a_suppression_comment_for_a_check_across_years(tmp_path):
+    folder = _text_pair(tmp_path)
+    found = _check(tmp_path, folder)[1]
+    assert [f["code"] for f in found["2022.txt"]] == ["GK601"]
+    folder = _text_pair(tmp_path, "gklint: ignore GK601 2022年与某局合并，结转数含其转入的申请\n")
+    status, found = _check(tmp_path, folder, extra=["--show-suppressed"])
+    assert found["2022.txt"] == [] and status == 0
+    out = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    (suppressed,) = [f for f in out["files"] if f["path"].endswith("2022.txt")][0]["suppressed"]
+    assert suppressed["code"] == "GK601" and "合并" in suppressed["reason"]
+    # alone, the same report has no pair: the comment is neither used nor called unused (GK006)
+    assert _check(tmp_path, folder / "2022.txt")[1]["2022.txt"] == []
+
+
+def test_findings_across_years_survive_the_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("GKLINT_CACHE_DIR", str(tmp_path / "cache"))
+    folder = _text_pair(tmp_path)
+    runs = []
+    for _ in range(2):
+        out = tmp_path / "cached.json"
+        main(["check", str(folder), "--output-format", "json", "-o", str(out)])
+        runs.append(json.loads(out.read_text(encoding="utf-8"))["files"])
+    assert runs[0] == runs[1] and any(f["code"] == "GK601" for r in runs[1] for f in r["findings"])
+
+
+# --- real series (tests/data/real: the archive of 平潭综合实验区's departments) --------------------------
+
+SERIES = ["pingtan_2019_page.txt", "pingtan_2020_page.txt", "pingtan_2021_page.txt", "pingtan_2022_page.txt",
+          "pingtan_2023_page.txt", "pingtan_2024_page.txt", "pingtan_2025_page.txt", "pingtan_jjf_2020.txt",
+          "pingtan_jjf_2021.txt", "pingtan_jjf_2022.txt", "pingtan_jjf_2023.txt", "pingtan_jjf_2024.txt",
+          "pingtan_gaj_2021.txt", "pingtan_gaj_2022.txt", "pingtan_czj_2024.txt", "pingtan_czj_2025.txt"]
+
+
+def test_real_series_carry_over_holds_and_the_one_stock_difference_is_an_info(tmp_path):
+    folder = tmp_path / "series"
+    folder.mkdir()
+    for name in SERIES:
+        shutil.copy(REAL / name, folder / name)
+    _, found = _check(tmp_path, folder)
+    across = {name: [f["code"] for f in _across(fs)] for name, fs in found.items() if _across(fs)}
+    assert not [c for codes in across.values() for c in codes if c in ("GK601", "GK603", "GK604")]
+    # 公安局: 2021 行政规范性文件 现行有效 2; 2022 制发 4, 废止 1, 现行有效 7 (2 + 4 − 1 = 5): checked by hand
+    (stock,) = [f for f in found["pingtan_gaj_2022.txt"] if f["code"] == "GK602"]
+    assert (stock["expected"], stock["found"], stock["location"]["row"]) == ("5", "7", "行政规范性文件")
+    # what could not be compared is said once per pair: the 2019→2021 format change, digits run together
+    assert set(across) >= {"pingtan_2021_page.txt", "pingtan_jjf_2021.txt"}
+    assert all(codes.count("GK600") <= 1 for codes in across.values())
+    assert "2019年版格式" in next(f["message"] for f in found["pingtan_jjf_2021.txt"] if f["code"] == "GK600")
+    assert "pingtan_2019_page.txt" not in across  # 2018's report predates the national format: not paired
+
+
+def test_a_carry_over_planted_in_a_real_series(tmp_path):
+    folder = tmp_path / "series"
+    folder.mkdir()
+    shutil.copy(REAL / "pingtan_gaj_2022.txt", folder / "pingtan_gaj_2022.txt")
+    text = (REAL / "pingtan_gaj_2021.txt").read_text(encoding="utf-8")
+    assert "四、结转下年度继续办理1000001" in text  # 2021: one 自然人 application carried into 2022
+    (folder / "pingtan_gaj_2021.txt").write_text(text.replace("四、结转下年度继续办理1000001", "四、结转下年度继续办理0100001"),
+                                                 encoding="utf-8")
+    _, found = _check(tmp_path, folder)
+    (f,) = [f for f in found["pingtan_gaj_2022.txt"] if f["code"] == "GK601"]
+    assert "2021年报告 结转下年度继续办理 自然人 0；2022年报告 上年结转政府信息公开申请数量 自然人 1" in f["message"]
+    assert "商业企业" in f["message"] and f["location"]["column"] == "自然人"
