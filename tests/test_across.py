@@ -242,3 +242,31 @@ def test_a_carry_over_planted_in_a_real_series(tmp_path):
     (f,) = [f for f in found["pingtan_gaj_2022.txt"] if f["code"] == "GK601"]
     assert "2021年报告 结转下年度继续办理 自然人 0；2022年报告 上年结转政府信息公开申请数量 自然人 1" in f["message"]
     assert "商业企业" in f["message"] and f["location"]["column"] == "自然人"
+
+
+def test_sarif_points_to_the_other_report(tmp_path, capsys):
+    folder = _text_pair(tmp_path)
+    main(["check", "--no-cache", "--output-format", "sarif", str(folder)])
+    (result,) = json.loads(capsys.readouterr().out)["runs"][0]["results"]
+    (related,) = result["relatedLocations"]
+    assert result["ruleId"] == "GK601" and related["physicalLocation"]["artifactLocation"]["uri"].endswith("2021.txt")
+    assert related["physicalLocation"]["region"]["startLine"] > 0 and "结转下年度" in related["message"]["text"]
+
+
+def test_the_documented_rule_of_a_province_is_valid_and_P_is_refused_outside_across(tmp_path, capsys):
+    import re
+
+    doc = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    rule = re.search(r"```toml\n(\[rules\.ZJ601\].*?)```", doc, re.S).group(1)
+    good = tmp_path / "zj.toml"
+    good.write_text('[ruleset]\nname = "zj"\nextends = "gb2019"\n\n' + rule, encoding="utf-8")
+    assert main(["ruleset", "check", str(good)]) == 0
+    bad = tmp_path / "bad.toml"
+    bad.write_text(good.read_text(encoding="utf-8").replace('kind = "across"', 'kind = "identity"'), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["ruleset", "check", str(bad)]) == 1
+    assert "rules.ZJ601.expr" in capsys.readouterr().out
+    only_now = tmp_path / "now.toml"
+    only_now.write_text(good.read_text(encoding="utf-8").replace('P("$", "上一年项目数量")', 'T("$", "上一年项目数量")')
+                        .replace('P("$", "本年增/减")', 'T("$", "本年增/减")'), encoding="utf-8")
+    assert main(["ruleset", "check", str(only_now)]) == 1

@@ -31,6 +31,7 @@ def _folder(root):
         shutil.copy(DATA / "pdf" / name, root / name)
     for name in REAL:
         shutil.copy(DATA / "real" / name, root / name)
+    _planted_across_years(root)
     (root / "broken.docx").write_bytes(b"PK\x03\x04 truncated in transit")
     (root / "旧格式.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 an old Word file")  # found, not checked
     (root / "README.md").write_text("# 说明\n\n这个文件夹收了各部门报送的年度报告。\n", encoding="utf-8")
@@ -38,6 +39,21 @@ def _folder(root):
     (root / HOSTILE_NAME).write_text(text.replace("一、总体情况\n", "一、总体情况\n" + EVIL + "\n", 1),
                                      encoding="utf-8")
     return root
+
+
+CARRIED = "2024年我局共收到政府网站上政府信息公开申请件2件，办结依申请2件，其中公开答复1件，无法提供1件 。"
+
+
+def _planted_across_years(root):
+    """Copies of real series with defects across years: 公安局 2021 carrying out one application of a 商业企业
+    (2022 carries in one of a 自然人: GK601), 财政金融局 2025 repeating a 2024 sentence in part 五 (GK603)."""
+    text = (DATA / "real" / "pingtan_gaj_2021.txt").read_text(encoding="utf-8")
+    (root / "gaj_2021_planted.txt").write_text(text.replace("四、结转下年度继续办理1000001", "四、结转下年度继续办理0100001"),
+                                               encoding="utf-8")
+    text = (DATA / "real" / "pingtan_czj_2025.txt").read_text(encoding="utf-8")
+    assert CARRIED in (DATA / "real" / "pingtan_czj_2024.txt").read_text(encoding="utf-8")
+    (root / "czj_2025_planted.txt").write_text(text.replace("(一)存在问题。", "(一)存在问题。" + CARRIED, 1),
+                                               encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -258,3 +274,13 @@ def test_the_page_in_a_real_browser(run, browser):
     assert sorted(column("path")) == sorted(f["path"] for f in files if f["counts"]["info"])
     assert browser.execute_script("return typeof window.pwned") == "undefined"
     assert [e for e in browser.get_log("browser") if e["level"] in ("SEVERE", "ERROR")] == []
+
+
+def test_findings_across_years_reach_the_json_html_and_csv(run):
+    by_name = {f["path"].rsplit("/", 1)[-1]: f for f in run["json"]["files"]}
+    (carry,) = [x for x in by_name["pingtan_gaj_2022.html"]["findings"] if x["code"] == "GK601"]
+    assert "gaj_2021_planted.txt" in carry["message"] and carry["location"]["previous"]["row"] == "四"
+    (text,) = [x for x in by_name["czj_2025_planted.txt"]["findings"] if x["code"] == "GK603"]
+    assert "pingtan_czj_2024.txt" in text["message"] and text["location"]["section"] == "五"
+    assert carry["message"] in run["html"].replace("&quot;", '"') and "GK603" in run["html"]
+    assert carry["message"].encode("utf-8") in run["csv_bytes"]

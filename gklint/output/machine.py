@@ -109,6 +109,8 @@ def sarif(results, rules: dict) -> str:
                                                        ("location", f.location)) if v is not None}}
             if f.code in index:
                 result["ruleIndex"] = index[f.code]
+            if f.location.get("previous"):  # a check across years: the other report's cell
+                result["relatedLocations"] = [_related(f.location["previous"])]
             out.append(result)
     log = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
@@ -121,6 +123,14 @@ def sarif(results, rules: dict) -> str:
         }],
     }
     return json_safe(json.dumps(log, ensure_ascii=False, indent=2)) + "\n"
+
+
+def _related(prev: dict) -> dict:
+    physical: dict = {"artifactLocation": {"uri": _uri(prev["path"])}}
+    if prev.get("line"):
+        physical["region"] = {"startLine": prev["line"]}
+    return {"id": 1, "physicalLocation": physical,
+            "message": {"text": f"{prev.get('year')}年报告 " + describe(prev)}}
 
 
 def _xml_text(s: str) -> str:
