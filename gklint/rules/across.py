@@ -99,10 +99,10 @@ class Pair:
     ruleset: object
     existing: list[Finding] = field(default_factory=list)  # the current report's own findings
     gaps: list[str] = field(default_factory=list)  # what could not be compared, for GK600
-    rule_table: str = ""  # the table of the expression being evaluated
 
-    def report_name(self, facts: dict) -> str:
-        return f"{facts['year']}年报告"
+
+def _name(facts: dict) -> str:
+    return f"{facts['year']}年报告"
 
 
 def check_pair(cur: dict, prev: dict | None, prev_path: str, ruleset, existing=(), problem: str = "") -> list[Finding]:
@@ -137,11 +137,10 @@ def _short_label(label: str) -> str:
     return re.sub(r"^[（(]?[一二三四五六七八九十]+[)）、.．]\s*", "", label or "")
 
 
-def _cells(pair: Pair, ref, item: str) -> list[tuple]:
+def _cells(pair: Pair, table: str, ref, item: str) -> list[tuple]:
     """(facts, row key, row label, column, number, raw, location) of a reference; why not into pair.gaps."""
     facts = pair.prev if ref.previous else pair.cur
-    table = pair.rule_table
-    name = pair.report_name(facts)
+    name = _name(facts)
     tname = table_name(table) or table
     row_key, col = ref.row.replace("$", item), ref.col.replace("$", item)
     spec = pair.ruleset.tables[table]
@@ -175,14 +174,14 @@ def _cells(pair: Pair, ref, item: str) -> list[tuple]:
     return out
 
 
-def _side(pair: Pair, side, item: str, cells: list) -> Decimal:
+def _side(pair: Pair, table: str, side, item: str, cells: list) -> Decimal:
     """The side's value; a cell that cannot be used adds to pair.gaps (the caller then skips the item)."""
     total = Decimal(0)
     for sign, term in side:
         if isinstance(term, Decimal):
             value = term
         else:
-            found = _cells(pair, term[1] if isinstance(term, tuple) else term, item)
+            found = _cells(pair, table, term[1] if isinstance(term, tuple) else term, item)
             value = sum((c[4] for c in found), Decimal(0))
             cells += [(c, sign) for c in found]
         total = total + value if sign == "+" else total - value
@@ -192,13 +191,13 @@ def _side(pair: Pair, side, item: str, cells: list) -> Decimal:
 def _expr(rule, pair: Pair):
     from gklint.rules.identity import _items
 
-    pair.rule_table = rule.params["table"]
+    table = rule.params["table"]
     expr = parse(rule.params["expr"])
     failing = []
-    for item in _items(rule, pair.ruleset.tables[pair.rule_table]) or [""]:
+    for item in _items(rule, pair.ruleset.tables[table]) or [""]:
         lcells, rcells = [], []
         before = len(pair.gaps)
-        left, right = _side(pair, expr.left, item, lcells), _side(pair, expr.right, item, rcells)
+        left, right = _side(pair, table, expr.left, item, lcells), _side(pair, table, expr.right, item, rcells)
         if len(pair.gaps) > before:
             continue
         if not compare(expr.op, left, right):
@@ -228,7 +227,7 @@ def _item_detail(rule, pair: Pair, item, left, right, lcells, rcells) -> str:
     for cells, total in sides:  # last year's side first: the story in the order it happened
         text = ""
         for k, (c, sign) in enumerate(cells):
-            words = f"{pair.report_name(c[0])} {c[2]} {c[3].rsplit('/', 1)[-1]} {c[5]}"
+            words = f"{_name(c[0])} {c[2]} {c[3].rsplit('/', 1)[-1]} {c[5]}"
             text += (words if k == 0 and sign == "+" else f" {'+' if sign == '+' else '−'} {words}")
         parts.append(text + (f"（计 {_fmt(total)}）" if len(cells) > 1 else ""))
     return "；".join(parts)
@@ -238,7 +237,7 @@ def _cell_ref(pair: Pair, c) -> dict:
     facts, rk, label, col, _, raw, loc = c
     prev = facts is pair.prev
     return {"table": f"{facts['year']}" if prev else loc.get("table"), "row": rk,
-            "row_label": f"{pair.report_name(facts)} {label}", "column": col, "value": raw,
+            "row_label": f"{_name(facts)} {label}", "column": col, "value": raw,
             "grid_row": None if prev else loc.get("grid_row"), "grid_col": loc.get("grid_col"),
             "line": None if prev else loc.get("line"), "table_index": 0 if prev else loc.get("table_index")}
 
