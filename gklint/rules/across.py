@@ -69,8 +69,7 @@ def facts(report) -> dict:
             if row.incomplete:  # why, for GK600: the values of an incomplete row are not used
                 rows[rk] = {"label": row.label, "cells": {}, "incomplete": row.unsplit or ""}
                 continue
-            cells = {col: [str(c.value.number) if c.value.is_number else None, c.value.raw,
-                           location(c.loc, table=key, table_title=bt.title, row=rk, row_label=row.label, column=col)]
+            cells = {col: [str(c.value.number) if c.value.is_number else None, c.value.raw, _position(c.loc)]
                      for col, c in row.cells.items()}
             rows[rk] = {"label": row.label, "cells": cells}
         tables[key] = {"title": bt.title, "rows": rows}
@@ -83,6 +82,14 @@ def facts(report) -> dict:
                     sentences.append([s.key, text, location(p.loc, section=s.key)])
     return {"version": FACTS_VERSION, "agency": report.agency, "year": report.year, "layout": report.layout,
             "tables": tables, "unread": {k: why for k, (_, why) in report.unread.items()}, "sentences": sentences}
+
+
+_POSITION = ("line", "para", "page", "table_index", "table_name", "grid_row", "grid_col")
+
+
+def _position(loc) -> dict:
+    """Where a cell is (the labels are the row's and the table's, kept once): a third of a full location."""
+    return {k: v for k, v in location(loc).items() if k in _POSITION}
 
 
 def _norm(text: str) -> str:
@@ -169,7 +176,9 @@ def _cells(pair: Pair, table: str, ref, item: str) -> list[tuple]:
         elif row["cells"][col][0] is None:
             pair.gaps.append(f"{name}{tname}「{label}」「{col}」不是数字（{row['cells'][col][1] or '空白'}）")
         else:
-            number, raw, loc = row["cells"][col]
+            number, raw, position = row["cells"][col]
+            loc = {**location(None, table=table, table_title=bt["title"], row=rk, row_label=row["label"], column=col),
+                   **position}
             out.append((facts, rk, label, col, Decimal(number), raw, loc))
     return out
 
@@ -302,7 +311,8 @@ def _same_tables(rule, pair: Pair):
     tables = sorted({k[0] for k in cur})
     first = pair.cur["tables"][tables[0]]
     some = next(iter(next(iter(first["rows"].values()))["cells"].values()))[2]
-    loc = {k: v for k, v in some.items() if k in ("table", "table_title", "table_name", "table_index", "page")}
+    loc = {**location(None, table=tables[0], table_title=first["title"]),
+           **{k: v for k, v in some.items() if k in ("table_name", "table_index", "page")}}
     names = "、".join(table_name(t) or t for t in tables)
     message = (f"{names}的 {len(cur)} 个数字（其中 {nonzero} 个不为 0）与{pair.prev['year']}年报告"
                f"（{pair.prev_path}）完全相同：可能沿用了上年报告的统计表，请填写本年度的数据")
