@@ -21,6 +21,20 @@ def agency_key(name: str, renamed: dict[str, str]) -> str:
     return key
 
 
+_PLACE_PREFIX = re.compile(r"^[^省市区县]{1,7}(?:省|市|自治区|自治州|地区|盟)$")  # 淮安市, 江苏省, 江苏省淮安市
+_LOCAL = re.compile(r"^.{1,8}?(?:[区县市旗镇乡]|街道)")  # a place name first: 洪泽区…, not 市场监督管理局
+
+
+def same_agency(a: str, b: str) -> bool:
+    """'淮安市洪泽区人民政府' and '洪泽区人民政府': one name is the other with the province or city in front
+    (titles write it one year and leave it out the next). The shorter name must name a place of its own."""
+    short, long = sorted((a, b), key=len)
+    if short == long or len(short) < 5 or not long.endswith(short) or not _LOCAL.match(short):
+        return False
+    prefix = long[: -len(short)]
+    return bool(_PLACE_PREFIX.match(prefix) or re.fullmatch(r"[^省]{1,7}省[^市]{1,7}市", prefix))
+
+
 def _comparable(r) -> bool:
     """A report with facts whose rule set compares years (pre2019's does not: no national format before)."""
     from gklint.engine import across_codes
@@ -43,7 +57,8 @@ def pairs(results, renamed: dict[str, str]) -> list[tuple[int, int]]:
             by_key.setdefault((agency_key(r.facts["agency"], renamed), r.facts["year"]), []).append(i)
     out = []
     for (agency, year), indexes in by_key.items():
-        before = by_key.get((agency, year - 1))
+        before = by_key.get((agency, year - 1)) or [j for (other, y), js in by_key.items() if y == year - 1
+                                                     and same_agency(agency, other) for j in js]
         for i in indexes if before else ():
             suffix = os.path.splitext(results[i].path)[1].lower()
             out.append((i, min(before, key=lambda j: (os.path.splitext(results[j].path)[1].lower() != suffix,

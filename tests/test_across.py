@@ -270,3 +270,30 @@ def test_the_documented_rule_of_a_province_is_valid_and_P_is_refused_outside_acr
     only_now.write_text(good.read_text(encoding="utf-8").replace('P("$", "上一年项目数量")', 'T("$", "上一年项目数量")')
                         .replace('P("$", "本年增/减")', 'T("$", "本年增/减")'), encoding="utf-8")
     assert main(["ruleset", "check", str(only_now)]) == 1
+
+
+@pytest.mark.parametrize("a,b,same", [
+    ("淮安市洪泽区人民政府", "洪泽区人民政府", True), ("江苏省淮安市洪泽区人民政府", "洪泽区人民政府", True),
+    ("福建省平潭综合实验区公安局", "平潭综合实验区公安局", True), ("北京市东城区卫生健康委员会", "东城区卫生健康委员会", True),
+    ("上海市人民政府办公厅", "人民政府办公厅", False), ("淮安市人民政府", "人民政府", False),
+    ("某市市场监督管理局", "市场监督管理局", False), ("平潭综合实验区公安局", "公安局", False),
+    ("某县发展和改革局", "县发展和改革局", False), ("某市某某局", "某市某某局", False)])
+def test_a_province_or_city_written_one_year_and_not_the_next(a, b, same):
+    from gklint.pairing import same_agency
+
+    assert same_agency(a, b) == same_agency(b, a) == same
+
+
+def test_real_pdfs_of_one_district_pair_across_a_city_prefix():
+    """洪泽区 titles its 2023 report 洪泽区人民政府, its 2024 report 淮安市洪泽区人民政府: one agency; both
+    carry nothing over (0 in every column), which the check confirms without a finding."""
+    from gklint.config import Settings
+    from gklint.engine import check_file
+    from gklint.pairing import check_across, pairs
+
+    results = [check_file(str(DATA / "pdf" / f"hzq{y}_working.pdf")) for y in (2023, 2024)]
+    assert [r.agency for r in results] == ["洪泽区人民政府", "淮安市洪泽区人民政府"]
+    assert pairs(results, {}) == [(1, 0)]
+    before = list(results[1].findings)
+    check_across(results, [Settings()] * 2)
+    assert results[1].findings == before
