@@ -297,3 +297,17 @@ def test_real_pdfs_of_one_district_pair_across_a_city_prefix():
     before = list(results[1].findings)
     check_across(results, [Settings()] * 2)
     assert results[1].findings == before
+
+
+@pytest.mark.parametrize("sentence,stale", [
+    ("2023年共组织政务公开培训3次。", "2023年"), ("截至2023年底，现行有效文件12件。", "2023年"),
+    ("本局2023年度未收取信息处理费。", "2023年"), ("网站全年发布信息694条。", "694条"),
+    ("我局自2023年起建立了重大决策预公开制度。", None), ("2023年以来，我局持续推进基层政务公开。", None),
+    ("依据《2023年全区政务公开工作要点》开展工作。", None), ("本年度共收到申请0件。", None),
+    ("依据《条例》第20条主动公开。", None), ("信息发布的及时性有待提高。", None)])
+def test_what_makes_a_repeated_sentence_last_years(sentence, stale):
+    """A sentence repeated word for word counts (GK603) only with last year's year or a count in it."""
+    from gklint.rules.across import _stale
+
+    m = _stale(sentence, 2023)
+    assert (m.group() if m else None) == stale

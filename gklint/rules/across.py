@@ -260,7 +260,8 @@ def _fmt(d: Decimal) -> str:
 def _stale(text: str, year: int):
     """The first mention of `year` (not inside a title 《…》 or a document number 〔…〕) or a non-zero count."""
     shielded = re.sub(r"《[^》]*》|〔[^〕]*〕|\[[^\]]*\]", lambda m: "□" * len(m.group()), text)
-    m = re.search(rf"{year}\s*年", shielded)
+    # a year that stays true: "自2023年起", "2023年以来", "（2019年修订）"
+    m = re.search(rf"(?<![自从])({year})\s*年(?!度?(?:起|以来|开始|修订|修正))", shielded)
     if m:
         return m
     return re.search(rf"(?<![第\d.])[1-9]\d*(?:\.\d+)?\s*(?:{_UNITS})", shielded)
