@@ -28,7 +28,6 @@ MIN_SENTENCE = 12  # characters: shorter sentences ("无。", "详见下表。")
 MIN_NONZERO = 3  # tables of zeros repeat legitimately (no applications in either year)
 SENTENCE_SECTIONS = ["一", "五", "六"]  # the narrative parts; 二–四 hold the tables (flattened copies: their text)
 _SENTENCE = re.compile(r"[^。；！？!?\n]+[。；！？!?]?")
-LAYOUT_NAMES = {"gb2019": "2019年版", "gb2021": "2021年版"}
 _UNITS = "件|条|次|人次|个|项|篇|期|场|份|万元|元|家|人|户|批"
 
 
@@ -139,6 +138,10 @@ def check_pair(cur: dict, prev: dict | None, prev_path: str, ruleset, existing=(
     return out
 
 
+class _NotApplicable(Exception):
+    """The two years use different formats and the cell exists in one only: not a gap to report."""
+
+
 def _short_label(label: str) -> str:
     """'四、结转下年度继续办理' -> '结转下年度继续办理': the report and the cell are named around it."""
     return re.sub(r"^[（(]?[一二三四五六七八九十]+[)）、.．]\s*", "", label or "")
@@ -161,6 +164,9 @@ def _cells(pair: Pair, table: str, ref, item: str) -> list[tuple]:
     for rk in keys:
         row = bt["rows"].get(rk)
         label = _short_label(row["label"] if row else (spec.row(rk).label if spec.row(rk) else rk))
+        other_format = facts.get("layout") != pair.cur.get("layout")
+        if (row is None or col not in row["cells"] and "incomplete" not in row) and other_format:
+            raise _NotApplicable  # 2020 (2019 format) and 2021: 表二 has other rows and columns
         if row is None:
             pair.gaps.append(f"{name}{tname}没有「{label}」行")
         elif "incomplete" in row:
@@ -168,9 +174,6 @@ def _cells(pair: Pair, table: str, ref, item: str) -> list[tuple]:
             why = f"数字连在一起（“{digits}”），无法确定各列" if len(digits) > 1 else \
                 f"数值不完整（只读到“{digits}”）" if digits else "数值不完整"
             pair.gaps.append(f"{name}{tname}「{label}」行{why}")
-        elif col not in row["cells"] and facts.get("layout") != pair.cur.get("layout"):
-            form = LAYOUT_NAMES.get(facts.get("layout"), facts.get("layout"))
-            pair.gaps.append(f"{name}是{form}格式，{tname}没有「{col}」列，两年的「{col}」未能核对")
         elif col not in row["cells"]:
             pair.gaps.append(f"{name}{tname}「{label}」行没有「{col}」列")
         elif row["cells"][col][0] is None:
@@ -206,7 +209,11 @@ def _expr(rule, pair: Pair):
     for item in _items(rule, pair.ruleset.tables[table]) or [""]:
         lcells, rcells = [], []
         before = len(pair.gaps)
-        left, right = _side(pair, table, expr.left, item, lcells), _side(pair, table, expr.right, item, rcells)
+        try:
+            left, right = _side(pair, table, expr.left, item, lcells), _side(pair, table, expr.right, item, rcells)
+        except _NotApplicable:
+            del pair.gaps[before:]
+            continue
         if len(pair.gaps) > before:
             continue
         if not compare(expr.op, left, right):
