@@ -66,7 +66,7 @@ def facts(report) -> dict:
         rows = {}
         for rk, row in bt.rows.items():
             if row.incomplete:  # why, for GK600: the values of an incomplete row are not used
-                rows[rk] = {"label": row.label, "cells": {}, "incomplete": row.unsplit or ""}
+                rows[rk] = {"label": row.label, "cells": {}, "incomplete": row.unsplit or "", "expected": row.expected}
                 continue
             cells = {col: [str(c.value.number) if c.value.is_number else None, c.value.raw, _position(c.loc)]
                      for col, c in row.cells.items()}
@@ -171,7 +171,7 @@ def _cells(pair: Pair, table: str, ref, item: str) -> list[tuple]:
             pair.gaps.append(f"{name}{tname}没有「{label}」行")
         elif "incomplete" in row:
             digits = row["incomplete"]
-            why = f"数字连在一起（“{digits}”），无法确定各列" if len(digits) > 1 else \
+            why = f"数字连在一起（“{digits}”），无法确定各列" if len(digits) > row.get("expected", 1) else \
                 f"数值不完整（只读到“{digits}”）" if digits else "数值不完整"
             pair.gaps.append(f"{name}{tname}「{label}」行{why}")
         elif col not in row["cells"]:
