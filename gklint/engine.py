@@ -70,7 +70,7 @@ def check_file(path: str, ruleset: str | None = None, agency_kind: str = "auto")
     directives = suppress.take_directives(doc)
     rs, report, result.findings = check_document(doc, ruleset, agency_kind)
     suppress.resolve_sections(directives, report)
-    directives, later = suppress.split(directives, across_codes(rs))
+    directives, later = suppress.split(directives, across.codes(rs))
     result.findings, result.suppressed = suppress.apply(result.findings, directives)
     result.template, result.ruleset_path, result.report_year, result.report = rs.name, rs.path, report.year, report
     result.agency, result.layout = report.agency, report.layout
@@ -80,12 +80,6 @@ def check_file(path: str, ruleset: str | None = None, agency_kind: str = "auto")
         result.facts = across.facts(report)
         result.facts["directives"] = [d.to_dict() for d in later]  # applied to the findings across years
     return result
-
-
-def across_codes(rs: RuleSet) -> set[str]:
-    from gklint.rules import rules_of
-
-    return {r.code for r in rules_of(rs) if r.kind == "across"}
 
 
 def looks_like_report(report) -> bool:

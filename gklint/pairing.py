@@ -37,13 +37,13 @@ def same_agency(a: str, b: str) -> bool:
 
 def _comparable(r) -> bool:
     """A report with facts whose rule set compares years (pre2019's does not: no national format before)."""
-    from gklint.engine import across_codes
+    from gklint.rules.across import codes
     from gklint.ruleset import RuleSetError, load
 
     if not r.facts or r.skipped or r.unreadable:
         return False
     try:
-        return bool(across_codes(load(r.ruleset_path or r.template)))
+        return bool(codes(load(r.ruleset_path or r.template)))
     except RuleSetError:
         return False
 

@@ -31,6 +31,13 @@ _SENTENCE = re.compile(r"[^。；！？!?\n]+[。；！？!?]?")
 _UNITS = "件|条|次|人次|个|项|篇|期|场|份|万元|元|家|人|户|批"
 
 
+def codes(ruleset) -> set[str]:
+    """The enabled rules of this kind in a rule set, read from its merged TOML (no validation, no imports:
+    a run answered from the cache asks this of every report)."""
+    return {code for code, spec in ruleset.raw.get("rules", {}).items()
+            if isinstance(spec, dict) and spec.get("kind") == "across" and spec.get("enabled", True) is not False}
+
+
 def validate(rule, ruleset, where):
     from gklint.rules.identity import check_refs
     from gklint.ruleset import RuleSetError
@@ -114,9 +121,9 @@ def _name(facts: dict) -> str:
 def check_pair(cur: dict, prev: dict | None, prev_path: str, ruleset, existing=(), problem: str = "") -> list[Finding]:
     """The across rules of `ruleset` for a report (`cur`) and its predecessor (`prev`); `problem`: why no
     comparison was possible at all (an explicit --previous that is unreadable or of another year)."""
-    from gklint.rules import rules_of
+    from gklint.rules import make_rule
 
-    rules = [r for r in rules_of(ruleset) if r.kind == "across"]
+    rules = [r for code in sorted(codes(ruleset)) if (r := make_rule(code, ruleset.raw["rules"][code], ruleset))]
     pair = Pair(cur, prev or {}, prev_path, ruleset, list(existing))
     out: list[Finding] = []
     if not problem:
@@ -279,16 +286,15 @@ def _carried_text(rule, pair: Pair):
     if not year:
         return []
     sections = rule.params.get("sections") or SENTENCE_SECTIONS
-    before = {_norm(t) for _, t, _ in pair.prev.get("sentences", [])}
+    candidates = [(key, text, loc, m) for key, text, loc in pair.cur.get("sentences", [])
+                  if key in sections and (m := _stale(text, year))]  # the cheap test first
+    before = {_norm(t) for _, t, _ in pair.prev.get("sentences", [])} if candidates else set()
     reported = [_norm((f.snippet or "").strip("…")) for f in pair.existing if f.snippet]
     hits: dict[str, list] = {}
-    for key, text, loc in pair.cur.get("sentences", []):
+    for key, text, loc, m in candidates:
         norm = _norm(text)
-        if key not in sections or norm not in before:
-            continue
-        m = _stale(text, year)
-        if m is None or any(r and (r in norm or norm in r) for r in reported):
-            continue  # already a finding of its own (GK405 名称年份、GK404 统计期限): one cause, one finding
+        if norm not in before or any(r and (r in norm or norm in r) for r in reported):
+            continue  # new this year, or already a finding of its own (GK405 年份、GK404 统计期限)
         hits.setdefault(key, []).append((text, loc, m.span()))
     out = []
     for key, found in hits.items():
