@@ -245,3 +245,31 @@ def test_sarif_results_carry_agency_and_year(tmp_path, capsys):
     results = json.loads(capsys.readouterr().out)["runs"][0]["results"]
     assert results and all(r["properties"]["agency"] == "某市某某局" and r["properties"]["report_year"] == 2022
                            for r in results)
+
+
+# --- real reports whose titles are stripped of the agency: found elsewhere, or "", never something else ---
+
+# checked by hand: the 落款 (own line, after tabs, or run into the last sentence of a flattened page) or the
+# preamble ('现将沐阳县人民政府2025年…公布') names the agency
+NAMED_ELSEWHERE = {
+    "pingtan_czj_2018.txt", "pingtan_czj_2024.txt", "pingtan_czj_2025.txt", "pingtan_gaj_2019.txt",
+    "pingtan_gaj_2021.txt", "pingtan_gzj_2019.txt", "pingtan_htp_2020.txt", "pingtan_jjf_2022.txt",
+    "pingtan_jjf_2023.txt", "pingtan_jjf_2024.txt", "pingtan_jjp_2023.txt", "pingtan_jtj_2023.txt",
+    "pingtan_spp_2019.txt", "pingtan_spp_2021.txt", "pingtan_tcj_2025.txt",
+    "pingtan_zhz_2025.txt", "shuyang_county_gov_2025.txt",
+}
+
+
+@pytest.mark.parametrize("name", sorted(n for n in EXPECTED if n.endswith((".txt", ".md"))))
+def test_real_report_without_the_agency_in_its_title(tmp_path, name):
+    name_ = EXPECTED[name]["agency"]
+    raw = (REAL / name).read_bytes()
+    encoding = read(str(REAL / name)).encoding or "utf-8"
+    lines = raw.decode(encoding).split("\n")
+    for k, line in enumerate(lines):  # every printing of the title (a page's 标题: line, the body's title, wrapped)
+        if "年" in line and ("报告" in line or "信息公开" in line) and "现将" not in line and len(line) <= 120:
+            lines[k] = line.replace(name_, "")
+    path = tmp_path / name
+    path.write_bytes("\n".join(lines).encode(encoding))
+    found = _bind(path).agency
+    assert found == (name_ if name in NAMED_ELSEWHERE else "")

@@ -15,8 +15,9 @@ _YEAR = re.compile(r"(?:\d{4}|[〇零○OoＯ一二三四五六七八九]{4})\s*
 _SUBJECT = re.compile(r"(?:政府信息公开|信息公开|政务公开|年度报告|工作报告)")
 # the ends agency names have (局, 委员会, 人民政府, 片区管理局, 街道办事处, 管委会, 县直部门, a region's name …)
 _SUFFIX = re.compile(r"(局|委|会|办|室|厅|政府|府|中心|院|处|所|站|队|署|馆|社|司|部|部门|区|县|市|省|州|旗|盟|镇|乡|"
-                     r"街道|村|公司|集团|学校|大学|校|行|台|团|组|科|园|场|关|监狱)$")
-_SELF = re.compile(r"^(?:本|我|全)(?:机关|单位|部门|局|委|办|厅|院|中心|会|府|区|县|市|省|镇|乡|街道)$")  # "本局" names nobody
+                     r"街道|村|公司|集团|学|校|行|台|团|组|科|园|场|城|关|监狱)$")
+_SELF = re.compile(r"^(?:(?:本|我|全|该|此|其)(?:机关|单位|部门|局|委|办|厅|院|中心|会|府|区|县|市|省|镇|乡|街道)$|各)")
+# "本局", "各县区" name nobody
 _NOT_NAME = re.compile(r"[。；;，,：:！？!?、《》“”\"]|\d|[〇○]|报告|公开|年度|附件|正文|目录|标题|索引|来源|发布|联系|地址|电话")
 _BRACKETS = re.compile(r"\([^()]*\)")
 # the office that compiles or signs a government's report ("本报告由某县人民政府办公室编制"): the government's
@@ -60,7 +61,7 @@ def signature(text: str) -> str:
     return "" if _GOVERNMENT_OFFICE.search(name) else name
 
 
-_PUBLISHED = re.compile(r"现(?:将|予以|向社会公布|公布|发布|印发)?(?P<a>[^，。；,;：:]{2,40}?)"
+_PUBLISHED = re.compile(r"现(?:将|予以|向社会公布|公布|发布|印发)?《?(?P<a>[^，。；,;：:]{2,40}?)"
                         r"(?:\d{4}|[〇零○一二三四五六七八九]{4})\s*年度?(?:政府信息公开|信息公开|政务公开)")
 _COMPILED = re.compile(r"本(?:年度)?报告由(?P<a>[^，。；,;：:《]{2,40}?)(?:根据|依据|按照|依照|负责|编制|起草|制作)")
 

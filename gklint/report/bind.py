@@ -279,13 +279,13 @@ def _agency(report: Report) -> None:
     preamble = [b.text for b in blocks[(at + 1 if at is not None else 0):start][:TITLE_SEARCH]
                 if isinstance(b, Paragraph)]
     signed = _signature_agency(report)
+    headline = doc.properties.get("title", "") if doc.reader.startswith("html") else ""
     if report.agency:
-        for other in (agency.published(preamble), agency.clean(signed)):
+        for other in (agency.published(preamble), agency.clean(signed), agency.from_title(headline)):
             if agency.alias(report.agency, other) and other not in report.agency_aliases:
                 report.agency_aliases.append(other)
         return
     above = blocks[at - 1] if at else None
-    headline = doc.properties.get("title", "") if doc.reader.startswith("html") else ""
     for found in (lambda: agency.clean(above.text) if isinstance(above, Paragraph) else "",
                   lambda: agency.from_title(headline),
                   lambda: agency.published(preamble),
