@@ -10,8 +10,9 @@ import tomllib
 
 import docx
 import pytest
-from conftest import DATA
+from conftest import DATA, seed
 from docgen import as_text, build_docx
+from docx.oxml import parse_xml
 
 from gklint.cli import main
 from gklint.engine import check_file, choose_ruleset
@@ -22,6 +23,7 @@ from gklint.report.bind import bind, identify
 REAL = DATA / "real"
 EXPECTED = tomllib.loads((REAL / "expectations.toml").read_text(encoding="utf-8"))["files"]
 BARE_TITLE = "2022年政府信息公开工作年度报告"
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 
 def _bind(path) -> object:
@@ -69,10 +71,38 @@ def _line_above_title(d):
     _drop_signature_agency(d)
 
 
+def _line_above_title_year_last(d):  # the title is not joined to the line above: the name is found there
+    title = _title(d)
+    _set(title, "政府信息公开工作年度报告（2022年度）")
+    title.insert_paragraph_before("某市某某局")
+    _drop_signature_agency(d)
+
+
 def _tabbed_signature(d):
     _set(_title(d), BARE_TITLE)
     _drop_signature_agency(d)
     _set(d.paragraphs[-1], "某市某某局\t\t2023年1月20日")
+
+
+def _remove_signature(d) -> None:
+    for p in d.paragraphs[-2:]:
+        p._p.getparent().remove(p._p)
+
+
+def _table_signature(d):  # the 落款 laid out in a borderless table
+    _set(_title(d), BARE_TITLE)
+    _remove_signature(d)
+    t = d.add_table(rows=2, cols=1)
+    t.cell(0, 0).text, t.cell(1, 0).text = "某市某某局", "2023年1月20日"
+
+
+def _text_box_signature(d):
+    _set(_title(d), BARE_TITLE)
+    _remove_signature(d)
+    d.add_paragraph()._p.append(parse_xml(
+        f'<w:r {W} xmlns:v="urn:schemas-microsoft-com:vml"><w:pict><v:shape style="width:200pt;height:40pt">'
+        '<v:textbox><w:txbxContent><w:p><w:r><w:t>某市某某局</w:t></w:r></w:p><w:p><w:r><w:t>2023年1月20日</w:t>'
+        '</w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r>'))
 
 
 def _preamble_published(d):
@@ -95,8 +125,8 @@ def _title_with_guanyu(d):
     _drop_signature_agency(d)
 
 
-EDITS = [_bare_title_signed, _line_above_title, _tabbed_signature, _preamble_published, _preamble_compiled,
-         _title_with_guanyu]
+EDITS = [_bare_title_signed, _line_above_title, _line_above_title_year_last, _tabbed_signature, _table_signature,
+         _preamble_published, _preamble_compiled, _title_with_guanyu]
 
 
 def _draft(tmp_path, edit, date: str | None = None) -> pathlib.Path:
@@ -115,6 +145,10 @@ def test_agency_found_in_a_docx_and_its_text(tmp_path, edit):
     txt = path.with_suffix(".txt")
     txt.write_text(as_text(path), encoding="utf-8")
     assert _bind(txt).agency == "某市某某局"
+
+
+def test_agency_in_a_text_box_at_the_end(tmp_path):  # a Word text box: no plain-text variant carries it
+    assert _bind(_draft(tmp_path, _text_box_signature)).agency == "某市某某局"
 
 
 def test_the_fallback_agency_sets_the_deadline(tmp_path):
@@ -216,6 +250,8 @@ def test_from_title(title, name):
     ("上海市科委", "上海市科学技术委员会", True), ("洪泽区人民政府", "淮安市洪泽区人民政府", True),
     ("某市人民政府", "某市人民政府办公室", False), ("某市某某局", "某市某某局", False),
     ("某市教育局", "某市公安局", False), ("某市科委", "某县科学技术委员会", False),
+    ("市卫生健康委", "舟山市卫生健康委员会", True), ("卫健委", "某市卫生健康委员会", False),
+    ("某市卫生健康委", "某县卫生健康委员会", False),
 ])
 def test_alias(name, other, same):
     assert agency.alias(name, other) is same
@@ -235,6 +271,12 @@ def test_full_name_in_the_signature_is_an_alias(tmp_path):
     d.save(str(path))
     report = _bind(path)
     assert (report.agency, report.agency_aliases) == ("某县人民政府", [])
+
+
+def test_real_report_signed_with_its_full_name():
+    """'市卫生健康委 2020 年…年度报告' signed '舟山市卫生健康委员会'."""
+    report = _bind(seed("001"))
+    assert (report.agency, report.agency_aliases) == ("市卫生健康委", ["舟山市卫生健康委员会"])
 
 
 # --- SARIF ---

@@ -84,6 +84,7 @@ def compiled(texts: list[str]) -> str:
     return ""
 
 
+_PLACE_END = "省市县区州旗盟"
 _FAMILIES = (r"政府$", r"(?:委|委员会)$", r"(?:办|办公室|办公厅)$", r"局$", r"(?:管委会|管理委员会)$")
 
 
@@ -104,4 +105,9 @@ def alias(name: str, other: str) -> bool:
     short, long = sorted((name, other), key=len)
     if long.endswith(short):  # the higher level's name before it
         return True
-    return short[:2] == long[:2] and _subsequence(short, long)
+    if not _subsequence(short, long):  # an abbreviation keeps its characters in order: 科委, 卫生健康委
+        return False
+    # the same place: both start alike, or the short one starts where a place's name ends ('市卫生健康委' in
+    # '舟山市卫生健康委员会')
+    i = long.find(short[:2])
+    return i == 0 or (i > 0 and (short[0] in _PLACE_END or long[i - 1] in _PLACE_END))

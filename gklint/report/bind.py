@@ -269,8 +269,10 @@ def _title(report: Report) -> None:
 
 
 def _agency(report: Report) -> None:
-    """The title's agency, else (most certain first) a line above the title that holds only a name, the
-    web page's headline, the preamble's '现将某局2023年…报告公布', the 落款, the preamble's '本报告由某局编制'.
+    """The title's agency, else (most certain first) the web page's headline (a page's line above the title
+    may be the site's name), a line above the title that holds only a name, the preamble's '现将某局2023年…
+    报告公布', the 落款, the preamble's '本报告由某局编制' (the last two: a government's office may sign or
+    compile the government's report, so an office's name there is not taken, see agency.signature).
     The 落款 or preamble's other name of the title's agency ('上海市科学技术委员会') goes to agency_aliases."""
     doc = report.document
     blocks = doc.blocks
@@ -286,8 +288,8 @@ def _agency(report: Report) -> None:
                 report.agency_aliases.append(other)
         return
     above = blocks[at - 1] if at else None
-    for found in (lambda: agency.clean(above.text) if isinstance(above, Paragraph) else "",
-                  lambda: agency.from_title(headline),
+    for found in (lambda: agency.from_title(headline),
+                  lambda: agency.clean(above.text) if isinstance(above, Paragraph) else "",
                   lambda: agency.published(preamble),
                   lambda: agency.signature(signed),
                   lambda: agency.compiled(preamble)):
