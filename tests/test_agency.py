@@ -180,6 +180,15 @@ def test_web_page_headline_names_the_agency(tmp_path, title_tag, meta):
     assert (report.title, report.agency) == (BARE_TITLE, "某市某某局")
 
 
+def test_site_name_as_headline_is_no_agency(tmp_path):
+    """<title> holds only the site's name (no report, no year): not the agency of the report."""
+    path = _draft(tmp_path, _title_with_guanyu)
+    lines = [line for line in as_text(path).splitlines() if line.strip() and not line.endswith("年度报告")]
+    page = tmp_path / "page.html"
+    page.write_text(_page("某市人民政府门户网站", "", [BARE_TITLE] + lines), encoding="utf-8")
+    assert _bind(page).agency == ""
+
+
 # --- what is never an agency ---
 
 def _nowhere(d):
