@@ -260,7 +260,8 @@ def test_from_title(title, name):
     ("某市人民政府", "某市人民政府办公室", False), ("某市某某局", "某市某某局", False),
     ("某市教育局", "某市公安局", False), ("某市科委", "某县科学技术委员会", False),
     ("市卫生健康委", "舟山市卫生健康委员会", True), ("卫健委", "某市卫生健康委员会", False),
-    ("某市卫生健康委", "某县卫生健康委员会", False),
+    ("某市卫生健康委", "某县卫生健康委员会", False), ("某某开发区管委会", "某某开发区管理委员会", True),
+    ("某某开发区管委会", "某某开发区管委会办公室", False),
 ])
 def test_alias(name, other, same):
     assert agency.alias(name, other) is same

@@ -69,23 +69,23 @@ _COMPILED = re.compile(r"本(?:年度)?报告由(?P<a>[^，。；,;：:《]{2,40
 def published(texts: list[str]) -> str:
     """'现将某某局2023年政府信息公开工作年度报告向社会公布': the report named by the agency itself."""
     for text in texts:
-        m = _PUBLISHED.search(unicodedata.normalize("NFKC", text))
-        if m and clean(m.group("a")):
-            return clean(m.group("a"))
+        for m in _PUBLISHED.finditer(unicodedata.normalize("NFKC", text)):
+            if clean(m.group("a")):
+                return clean(m.group("a"))
     return ""
 
 
 def compiled(texts: list[str]) -> str:
     """'本报告由某某局编制' (an office compiling its government's report names no agency: _GOVERNMENT_OFFICE)."""
     for text in texts:
-        m = _COMPILED.search(unicodedata.normalize("NFKC", text))
-        if m and signature(m.group("a")):
-            return signature(m.group("a"))
+        for m in _COMPILED.finditer(unicodedata.normalize("NFKC", text)):
+            if signature(m.group("a")):
+                return signature(m.group("a"))
     return ""
 
 
 _PLACE_END = "省市县区州旗盟"
-_FAMILIES = (r"政府$", r"(?:委|委员会)$", r"(?:办|办公室|办公厅)$", r"局$", r"(?:管委会|管理委员会)$")
+_FAMILIES = (r"(?:管委会|管理委员会)$", r"政府$", r"(?:委|委员会)$", r"(?:办|办公室|办公厅)$", r"局$")
 
 
 def _family(name: str) -> str:
