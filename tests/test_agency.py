@@ -223,6 +223,22 @@ def test_no_agency_is_empty_not_a_fragment(tmp_path, edit):
     assert "GK402" not in {f.code for f in check_file(str(path)).findings}
 
 
+BODY = [BARE_TITLE, "一、总体情况", "2022年，本局全年主动公开政府信息356条。", "六、其他需要报告的事项", "本年度未收取信息处理费。"]
+
+
+@pytest.mark.parametrize("tail,name", [
+    (["某市某某局（盖章）", "二〇二三年一月二十日"], "某市某某局"), (["某市某某局 二〇二三年一月二十日"], "某市某某局"),
+    (["特此报告。", "某市某某局", "2023年1月20日", ""], "某市某某局"),
+    (["本年度未收取信息处理费。 某市某某局2023年1月20日"], "某市某某局"),  # a flattened page's last line
+    (["各县区 2023年1月20日"], ""), (["本局", "2023年1月20日"], ""), (["特此报告。", "2023年1月20日"], ""),
+    (["某县人民政府办公室", "2023年1月20日"], ""),
+])
+def test_signature_forms_in_text(tmp_path, tail, name):
+    path = tmp_path / "report.txt"
+    path.write_text("\n".join(BODY + tail) + "\n", encoding="utf-8")
+    assert _bind(path).agency == name
+
+
 # --- the name itself ---
 
 @pytest.mark.parametrize("text,name", [
