@@ -106,7 +106,8 @@ def sarif(results, rules: dict) -> str:
             result = {"ruleId": f.code, "level": SARIF_LEVEL[f.severity], "message": {"text": f.message},
                       "locations": [location],
                       "properties": {k: v for k, v in (("expected", f.expected), ("found", f.found),
-                                                       ("location", f.location)) if v is not None}}
+                                                       ("location", f.location), ("agency", r.agency or None),
+                                                       ("report_year", r.report_year)) if v is not None}}
             if f.code in index:
                 result["ruleIndex"] = index[f.code]
             if f.location.get("previous"):  # a check across years: the other report's cell

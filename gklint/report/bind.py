@@ -8,6 +8,7 @@ import unicodedata
 from gklint.document import Document, Loc, Paragraph, Table
 from gklint.findings import table_name
 from gklint.numbers import DATE_RE, ISO_DATE_RE, find_dates, make_date
+from gklint.report import agency
 from gklint.report.labels import heading_number, norm
 from gklint.report.model import DateFound, Period, Report, Section
 from gklint.report.tables import (bind_flat, bind_stream, bind_table, columns_by_position, continues, merge_tables,
@@ -50,6 +51,7 @@ def bind(doc: Document, ruleset: RuleSet | None = None) -> Report:
     report.sections = find_sections(doc, sections)
     _title(report)
     _publication(report)
+    _agency(report)
     if report.publication is None:
         _page_date(report)
     _period(report)
@@ -263,10 +265,55 @@ def _title(report: Report) -> None:
     if m:
         year = make_date(m.group(1), "1", "1")
         report.year = year.year if year else None
-        agency = text[: m.start()]
-        if not agency.strip():  # the year first: "2019年上海市人民政府办公厅政府信息公开工作年度报告"
-            agency = re.split(r"政府信息公开|信息公开|政务公开", text[m.end():])[0]
-        report.agency = re.sub(r"\s+|^度", "", agency)
+    report.agency = agency.from_title(report.title)
+
+
+def _agency(report: Report) -> None:
+    """The title's agency, else (most certain first) the web page's headline (a page's line above the title
+    may be the site's name), a line above the title that holds only a name, the preamble's '现将某局2023年…
+    报告公布', the 落款, the preamble's '本报告由某局编制' (the last two: a government's office may sign or
+    compile the government's report, so an office's name there is not taken, see agency.signature).
+    The 落款 or preamble's other name of the title's agency ('上海市科学技术委员会') goes to agency_aliases."""
+    doc = report.document
+    blocks = doc.blocks
+    at = next((i for i, b in enumerate(blocks) if report.title_loc is not None and b.loc == report.title_loc), None)
+    start = report.sections[0].block_range[0] - 1 if report.sections else len(blocks)
+    preamble = [b.text for b in blocks[(at + 1 if at is not None else 0):start][:TITLE_SEARCH]
+                if isinstance(b, Paragraph)]
+    signed = _signature_agency(report)
+    headline = doc.properties.get("title", "") if doc.reader.startswith("html") else ""
+    if report.agency:
+        for other in (agency.published(preamble), agency.clean(signed), agency.from_title(headline)):
+            if agency.alias(report.agency, other) and other not in report.agency_aliases:
+                report.agency_aliases.append(other)
+        return
+    above = blocks[at - 1] if at else None
+    for found in (lambda: agency.from_title(headline),
+                  lambda: agency.clean(above.text) if isinstance(above, Paragraph) else "",
+                  lambda: agency.published(preamble),
+                  lambda: agency.signature(signed),
+                  lambda: agency.compiled(preamble)):
+        report.agency = found()
+        if report.agency:
+            return
+
+
+def _signature_agency(report: Report) -> str:
+    """The agency of the 落款: the line above its date, or what stands before the date that ends a line
+    ('某局\t\t2023年2月20日'; flattened text: '…情况。 某局2022年1月7日'). Unchecked: agency.clean decides."""
+    blocks = report.document.blocks
+    stop = {s.block_range[0] - 1 for s in report.sections}
+    stop |= {next((i for i, b in enumerate(blocks) if b.loc == report.title_loc), -1)}
+    lines = _closing_lines(report.document, stop)
+    for k, (text, _loc) in enumerate(lines):
+        if _is_date_line(text):
+            return lines[k + 1][0] if k + 1 < len(lines) else ""
+        s = re.split(r"[。；;]", unicodedata.normalize("NFKC", text).strip())[-1]
+        dates = [m for rx in (DATE_RE, ISO_DATE_RE) for m in rx.finditer(s) if not s[m.end():].strip(" )）")]
+        if dates:
+            before = s[:min(m.start() for m in dates)].split()
+            return before[-1] if before else ""
+    return ""
 
 
 def _publication(report: Report) -> None:

@@ -89,6 +89,7 @@ class Report:
     title: str = ""
     title_loc: Loc | None = None
     agency: str = ""
+    agency_aliases: list[str] = field(default_factory=list)  # other names the report gives itself (its 落款's)
     year: int | None = None
     layout: str | None = None  # table layout detected from the tables themselves
     layout_scores: dict[str, int] = field(default_factory=dict)
