@@ -51,15 +51,21 @@ def _comparable(r) -> bool:
 def pairs(results, renamed: dict[str, str]) -> list[tuple[int, int]]:
     """(report, its predecessor) as indexes into results: same agency, consecutive years. Of several files
     for the previous year (the same report as .txt and .html), the one of the same format, else the first."""
+    names: dict[int, set[str]] = {}  # the agency as the title names it, and its other names in the report
     by_key: dict[tuple[str, int], list[int]] = {}
     for i, r in enumerate(results):
         if _comparable(r) and r.facts.get("agency") and r.facts.get("year"):
-            by_key.setdefault((agency_key(r.facts["agency"], renamed), r.facts["year"]), []).append(i)
+            names[i] = {agency_key(n, renamed) for n in [r.facts["agency"], *r.facts.get("aliases", [])]}
+            for name in names[i]:
+                by_key.setdefault((name, r.facts["year"]), []).append(i)
     out = []
-    for (agency, year), indexes in by_key.items():
-        before = by_key.get((agency, year - 1)) or [j for (other, y), js in by_key.items() if y == year - 1
-                                                     and same_agency(agency, other) for j in js]
-        for i in indexes if before else ():
+    for i, own in names.items():
+        year = results[i].facts["year"]
+        before = sorted({j for name in own for j in by_key.get((name, year - 1), [])})
+        if not before:
+            before = sorted({j for (other, y), js in by_key.items() if y == year - 1
+                             and any(same_agency(name, other) for name in own) for j in js})
+        if before:
             suffix = os.path.splitext(results[i].path)[1].lower()
             out.append((i, min(before, key=lambda j: (os.path.splitext(results[j].path)[1].lower() != suffix,
                                                       results[j].path))))

@@ -313,3 +313,17 @@ def test_what_makes_a_repeated_sentence_last_years(sentence, stale):
 
     m = _stale(sentence, 2023)
     assert (m.group() if m else None) == stale
+
+
+def test_an_abbreviated_title_pairs_through_the_name_in_its_signature(tmp_path):
+    """2021's title says 某市科委, its 落款 某市科学技术委员会 (an alias of the report); 2022's title has the full name."""
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    before = (CASES / "gb2021-2021.txt").read_text(encoding="utf-8")
+    before = before.replace("某市某某局2021年", "某市科委2021年").replace("\n某市某某局\n", "\n某市科学技术委员会\n")
+    before = before.replace("四、结转下年度继续办理\t2\t0\t0\t0\t0\t0\t2", "四、结转下年度继续办理\t3\t0\t0\t0\t0\t0\t3")
+    (folder / "2021.txt").write_text(before, encoding="utf-8")
+    (folder / "2022.txt").write_text((CASES / "gb2021-2022.txt").read_text(encoding="utf-8")
+                                     .replace("某市某某局", "某市科学技术委员会"), encoding="utf-8")
+    found = _check(tmp_path, folder)[1]
+    assert "GK601" in [f["code"] for f in found["2022.txt"]]

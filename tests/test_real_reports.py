@@ -188,7 +188,9 @@ def test_a_year_carried_over(tmp_path):
 
 @pytest.mark.parametrize("agency,kind", [("平潭综合实验区", "government"), ("某县人民政府", "government"),
                                          ("某市交通运输局", "department"), ("某区住房和城乡建设委员会", "department"),
-                                         ("某某", None)])
+                                         ("某某经济开发区管委会", "government"), ("某新区管理委员会", "government"),
+                                         ("某区某某街道办事处", None), ("某镇人民政府", "government"),
+                                         ("某市人民政府办公室", "department"), ("某某", None)])
 def test_agency_kind_from_the_name(agency, kind):
     assert agency_kind(agency) == kind
 

@@ -86,7 +86,8 @@ def facts(report) -> dict:
                 text = m.group().strip()
                 if len(_norm(text)) >= MIN_SENTENCE:
                     sentences.append([s.key, text, location(p.loc, section=s.key)])
-    return {"version": FACTS_VERSION, "agency": report.agency, "year": report.year, "layout": report.layout,
+    return {"version": FACTS_VERSION, "agency": report.agency, "aliases": list(report.agency_aliases),
+            "year": report.year, "layout": report.layout,
             "tables": tables, "unread": {k: why for k, (_, why) in report.unread.items()}, "sentences": sentences}
 
 

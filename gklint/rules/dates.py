@@ -18,8 +18,10 @@ _DEPARTMENT = re.compile(r"(局|委员会|委|办公厅|办公室|办|厅|中心
 def agency_kind(agency: str) -> str | None:
     """'government' (本级政府 report: 3月31日), 'department' (1月31日), None when the name does not say."""
     name = re.sub(r"[（(][^）)]*[）)]$", "", agency or "")
-    if _GOVERNMENT.search(name):
+    if _GOVERNMENT.search(name) or re.search(r"(管委会|管理委员会)$", name):  # before 会$: a zone's government
         return "government"
+    if re.search(r"街道(办事处)?$", name):  # neither a 政府部门 nor a 本级政府 in 第四十九条: the later date
+        return None
     if _DEPARTMENT.search(name):
         return "department"
     if _REGION.search(name):
