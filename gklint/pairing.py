@@ -22,11 +22,12 @@ def agency_key(name: str, renamed: dict[str, str]) -> str:
 
 
 def _comparable(r) -> bool:
-    """A report with facts whose rule set compares years (pre2019's does not: no national format before)."""
+    """A report with facts whose rule set compares years (pre2019's does not: no national format before).
+    Not one gklint could not understand (GK002, a page with only its title): that finding says so, once."""
     from gklint.engine import across_codes
     from gklint.ruleset import RuleSetError, load
 
-    if not r.facts or r.skipped or r.unreadable:
+    if not r.facts or r.skipped or r.unreadable or any(f.code == "GK002" for f in r.findings):
         return False
     try:
         return bool(across_codes(load(r.ruleset_path or r.template)))
