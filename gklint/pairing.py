@@ -57,6 +57,9 @@ def explicit_problem(cur, prev) -> str:
     if prev.unreadable:
         reason = prev.findings[0].message if prev.findings else "无法读取"
         return f"--previous 指定的 {prev.path} 无法读取（{reason}）"
+    not_understood = next((f for f in prev.findings if f.code == "GK002"), None)
+    if not_understood:
+        return f"--previous 指定的 {prev.path} 无法检查（{not_understood.message}）"
     if not _comparable(prev):
         return f"--previous 指定的 {prev.path} 不像年度报告（没有标题、部分标题或统计表）"
     year, before = cur.facts.get("year"), prev.facts.get("year")

@@ -103,3 +103,7 @@ def test_a_page_with_only_its_title_is_not_paired(tmp_path):
     for name in ("gaj/2019.txt", "gaj/2021.txt"):
         assert not [f for f in found[name] if f["code"].startswith("GK60")]
     assert any(f["code"] == "GK602" for f in found["gaj/2022.txt"])  # 2021→2022 still compared
+    # asked for explicitly, the comparison that cannot be made is said once, with the reason
+    found = _run(tmp_path, folder / "2021.txt", "--previous", folder / "2020.txt")
+    (f,) = [f for f in found["gaj/2021.txt"] if f["code"].startswith("GK60")]
+    assert f["code"] == "GK600" and "无法检查" in f["message"] and "六个部分的标题或统计表" in f["message"]
