@@ -36,11 +36,12 @@ def same_agency(a: str, b: str) -> bool:
 
 
 def _comparable(r) -> bool:
-    """A report with facts whose rule set compares years (pre2019's does not: no national format before)."""
+    """A report with facts whose rule set compares years (pre2019's does not: no national format before).
+    Not one gklint could not understand (GK002, a page with only its title): that finding says so, once."""
     from gklint.rules.across import codes
     from gklint.ruleset import RuleSetError, load
 
-    if not r.facts or r.skipped or r.unreadable:
+    if not r.facts or r.skipped or r.unreadable or any(f.code == "GK002" for f in r.findings):
         return False
     try:
         return bool(codes(load(r.ruleset_path or r.template)))
@@ -77,6 +78,9 @@ def explicit_problem(cur, prev) -> str:
     if prev.unreadable:
         reason = prev.findings[0].message if prev.findings else "无法读取"
         return f"--previous 指定的 {prev.path} 无法读取（{reason}）"
+    not_understood = next((f for f in prev.findings if f.code == "GK002"), None)
+    if not_understood:
+        return f"--previous 指定的 {prev.path} 无法检查（{not_understood.message}）"
     if not _comparable(prev):
         return f"--previous 指定的 {prev.path} 不像年度报告（没有标题、部分标题或统计表）"
     year, before = cur.facts.get("year"), prev.facts.get("year")
