@@ -31,7 +31,7 @@ def clean(text: str, brackets: bool = False) -> str:
     whole region's report are different reports); elsewhere they are dropped."""
     s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
     s = re.sub(r"^(?:标题|机关名称|单位)[:：]", "", s)
-    s = re.sub(r"^(?:关于|度)|关于$", "", s)
+    s = re.sub(r"^(?:关于|度)|关于(?:报送|印发|公布|发布|上报|公开)?$", "", s)  # "某局关于报送2023年…报告的函"
     if not brackets:
         s = _BRACKETS.sub("", s)
     if s.count("(") != s.count(")"):
