@@ -298,3 +298,14 @@ def test_annotated_copies_are_not_checked_again_in_a_folder(tmp_path, capsys):
     assert [f["path"] for f in json.loads(capsys.readouterr().out)["files"]] == [str(tmp_path / "r.docx")]
     main(["check", str(tmp_path / "r.gklint.docx"), "--output-format", "json", "--no-cache"])
     assert len(json.loads(capsys.readouterr().out)["files"]) == 1  # named explicitly: checked
+
+
+@pytest.mark.parametrize("year,values", [(2021, ["5", "0", "5"]), (2022, ["5", "0", "5"]), (2023, ["6", "0", "6"])])
+def test_a_flattened_table_starts_at_its_signature_not_at_the_prose_before_it(year, values):
+    """经济发展局 writes "涵盖政策及规范性文件类8条" in part 二 before 表二's "第二十条…规范性文件 5 0 5": the
+    sentence is not the 行政规范性文件 row (it was, and the real row was left unread)."""
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data" / "real" / f"pingtan_jjf_{year}.txt"
+    row = check_file(str(path)).report.tables["T2"].rows["行政规范性文件"]
+    assert [row.value(c).raw for c in ("本年制发件数", "本年废止件数", "现行有效件数")] == values

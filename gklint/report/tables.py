@@ -262,7 +262,17 @@ def bind_stream(cells: list[tuple[str, Loc]], spec: TableSpec, loc: Loc) -> Boun
 
 def bind_flat(paragraphs: list[tuple[str, Loc]], spec: TableSpec, loc: Loc) -> BoundTable:
     """A table flattened into running text: label and number tokens, digit runs split where unique."""
-    return bind_rows(rows_from_stream(flat_cells(paragraphs), spec), spec, loc, False, "flat")
+    return bind_rows(rows_from_stream(flat_cells(_from_signature(paragraphs, spec)), spec), spec, loc, False, "flat")
+
+
+def _from_signature(paragraphs: list[tuple[str, Loc]], spec: TableSpec) -> list[tuple[str, Loc]]:
+    """The text from the table's first signature word on: the section's prose before it ("涵盖政策及规范性
+    文件类8条" ahead of 表二's "第二十条…") is not a row."""
+    for k, (text, loc) in enumerate(paragraphs):
+        starts = [i for i in (text.find(word) for word in spec.signature) if i >= 0]
+        if starts:
+            return [(text[min(starts):], loc)] + paragraphs[k + 1:]
+    return paragraphs
 
 
 def columns_by_position(bt: BoundTable) -> None:
