@@ -166,11 +166,22 @@ def _ignore_sigint() -> None:
 
 
 def _cancel(pool) -> None:
-    """Drop the queued files and end the workers at once (they ignore SIGINT and would finish their chunk)."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())  # no public way to reach them
+    """Drop the queued files and end the workers at once (they ignore SIGINT and would finish their chunk).
+    There is no public way to reach a pool's processes and its manager thread: the private names are read
+    defensively. The manager thread, which sees its workers die, may fail on the cancelled futures
+    (InvalidStateError in Python 3.11) and would be joined at interpreter exit: it is silenced and not waited
+    for, so an interrupt never prints a traceback or hangs on the way out."""
+    import threading
+    from concurrent.futures import process as cf_process
+
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    manager = getattr(pool, "_executor_manager_thread", None)
+    hook = threading.excepthook
+    threading.excepthook = lambda a: None if a.thread is manager else hook(a)
     pool.shutdown(wait=False, cancel_futures=True)
     for p in processes:
         if p.is_alive():
-            p.terminate()
+            p.kill()
     for p in processes:
         p.join(timeout=2)
+    getattr(cf_process, "_threads_wakeups", {}).pop(manager, None)

@@ -237,7 +237,7 @@ def _expr(rule, pair: Pair):
     cell = on_left or next(c for c, _ in rcells if c[0] is pair.cur)
     expected = cell[4] + ((right - left) if on_left else (left - right)) if expr.op == "==" else None
     prev_cell = next((c for c, _ in lcells + rcells if c[0] is pair.prev), None)
-    details = [_item_detail(rule, pair, *f) for f in failing]
+    details = [_item_detail(pair, *f) for f in failing]
     lead = rule.message or rule.summary
     note = rule.params.get("note", "")
     message = f"{lead}（上一年度报告：{pair.prev_path}）：{'。'.join(details)}" + (f"。{note}" if note else "")
@@ -252,7 +252,7 @@ def _at(loc: dict) -> tuple:
     return loc.get("table"), loc.get("row"), loc.get("column")
 
 
-def _item_detail(rule, pair: Pair, item, left, right, lcells, rcells) -> str:
+def _item_detail(pair: Pair, item, left, right, lcells, rcells) -> str:
     """'2023年报告 结转下年度继续办理 自然人 3；2024年报告 上年结转政府信息公开申请数量 自然人 2'."""
     parts = []
     sides = sorted(((lcells, left), (rcells, right)), key=lambda side: not any(c[0] is pair.prev for c, _ in side[0]))
