@@ -111,17 +111,19 @@ def stages(files: list[Path]) -> dict[str, float]:
     from gklint.findings import Finding
     from gklint.output.machine import concise
     from gklint.readers import read
-    from gklint.report.bind import bind
+    from gklint.report.bind import bind, identify
+    from gklint.rules.across import facts
 
     acc = {"read": 0.0, "bind": 0.0, "check": 0.0, "emit": 0.0}
     for path in [files[0], *files]:  # the first one warms up
         t0 = time.perf_counter()
         doc = read(str(path))
         t1 = time.perf_counter()
-        report = bind(doc)
+        rs = choose_ruleset(*identify(doc), None)
+        report = bind(doc, rs)
         t2 = time.perf_counter()
-        rs = choose_ruleset(report, None)
         findings = sorted(rules.run(report, rs, rules.Context(rs)), key=Finding.sort_key)
+        facts(report)  # kept for the checks across years
         t3 = time.perf_counter()
         concise([FileResult(str(path), rs.name, rs.path, report.year, findings)])
         t4 = time.perf_counter()
