@@ -68,19 +68,21 @@ _COMPILED = re.compile(r"本(?:年度)?报告由(?P<a>[^，。；,;：:《]{2,40
 
 def published(texts: list[str]) -> str:
     """'现将某某局2023年政府信息公开工作年度报告向社会公布': the report named by the agency itself."""
-    for text in texts:
-        for m in _PUBLISHED.finditer(unicodedata.normalize("NFKC", text)):
-            if clean(m.group("a")):
-                return clean(m.group("a"))
-    return ""
+    return _first(texts, _PUBLISHED, clean)
 
 
 def compiled(texts: list[str]) -> str:
     """'本报告由某某局编制' (an office compiling its government's report names no agency: _GOVERNMENT_OFFICE)."""
+    return _first(texts, _COMPILED, signature)
+
+
+def _first(texts: list[str], pattern: re.Pattern, accept) -> str:
+    """The first match of `pattern` in `texts` whose group 'a' `accept` turns into a name."""
     for text in texts:
-        for m in _COMPILED.finditer(unicodedata.normalize("NFKC", text)):
-            if signature(m.group("a")):
-                return signature(m.group("a"))
+        for m in pattern.finditer(unicodedata.normalize("NFKC", text)):
+            name = accept(m.group("a"))
+            if name:
+                return name
     return ""
 
 

@@ -301,10 +301,7 @@ def _agency(report: Report) -> None:
 def _signature_agency(report: Report) -> str:
     """The agency of the 落款: the line above its date, or what stands before the date that ends a line
     ('某局\t\t2023年2月20日'; flattened text: '…情况。 某局2022年1月7日'). Unchecked: agency.clean decides."""
-    blocks = report.document.blocks
-    stop = {s.block_range[0] - 1 for s in report.sections}
-    stop |= {next((i for i, b in enumerate(blocks) if b.loc == report.title_loc), -1)}
-    lines = _closing_lines(report.document, stop)
+    lines = _closing_lines(report)
     for k, (text, _loc) in enumerate(lines):
         if _is_date_line(text):
             return lines[k + 1][0] if k + 1 < len(lines) else ""
@@ -333,10 +330,7 @@ def _publication(report: Report) -> None:
 
 def _signed(report: Report, pars: list[Paragraph]) -> DateFound | None:
     """The date the report is signed: the 落款 at the end, else a date in brackets under the title."""
-    blocks = report.document.blocks
-    stop = {s.block_range[0] - 1 for s in report.sections}  # by position: flattened text shares one Loc
-    stop |= {next((i for i, b in enumerate(blocks) if b.loc == report.title_loc), -1)}
-    for text, loc in _closing_lines(report.document, stop):
+    for text, loc in _closing_lines(report):
         if _is_date_line(text) or _signature_date_line(text):
             dates = find_dates(text)
             if dates:
@@ -359,10 +353,12 @@ def _dated_under_title(report: Report, pars: list[Paragraph]) -> DateFound | Non
     return None
 
 
-def _closing_lines(doc: Document, stop: set, n: int = 6) -> list[tuple[str, object]]:
+def _closing_lines(report: Report, n: int = 6) -> list[tuple[str, object]]:
     """The last `n` lines of the document, last first: paragraphs, and the cells of a small table at the
-    end (a 落款 laid out in a borderless table); never the title or a heading (block indexes in `stop`)
-    and what precedes them."""
+    end (a 落款 laid out in a borderless table); never the title or a heading and what precedes them."""
+    doc = report.document
+    stop = {s.block_range[0] - 1 for s in report.sections}  # by position: flattened text shares one Loc
+    stop |= {next((i for i, b in enumerate(doc.blocks) if b.loc == report.title_loc), -1)}
     out: list[tuple[str, object]] = []
     for i in range(len(doc.blocks) - 1, -1, -1):
         block = doc.blocks[i]
