@@ -14,6 +14,7 @@ import os
 from collections import Counter
 from dataclasses import dataclass, field
 
+from gklint.config import relative
 from gklint.findings import Finding
 
 FORMAT = 1
@@ -41,8 +42,7 @@ def key(f: Finding) -> str:
 
 
 def relpath(path: str, baseline_file: str) -> str:
-    base = os.path.dirname(os.path.abspath(baseline_file))
-    return os.path.relpath(os.path.abspath(path), base).replace(os.sep, "/")
+    return relative(path, os.path.dirname(os.path.abspath(baseline_file)))
 
 
 def fingerprint(rel: str, f: Finding) -> str:

@@ -52,7 +52,7 @@ class Settings:
             return True
         ignore = list(self.ignore)
         if path is not None:
-            rel = _relative(path, self.root)
+            rel = relative(path, self.root)
             for glob, codes in self.per_file_ignores:
                 if _glob_match(rel, glob):
                     ignore += codes
@@ -73,7 +73,7 @@ class Settings:
 
     def why_disabled(self, code: str, path: str) -> str:
         """For --show-suppressed: which setting turned `code` off for `path`."""
-        rel = _relative(path, self.root)
+        rel = relative(path, self.root)
         globs = [g for g, codes in self.per_file_ignores if _glob_match(rel, g) and _longest(code, codes) >= 0]
         where = f"（{self.source}）" if self.source else ""
         if globs:
@@ -83,7 +83,7 @@ class Settings:
         return f"未被 select 选中{where}"
 
     def excluded(self, path: str) -> bool:
-        rel = _relative(path, self.root)
+        rel = relative(path, self.root)
         return any(_glob_match(rel, g) for g in self.exclude)
 
 
@@ -92,7 +92,8 @@ def _longest(code: str, prefixes: tuple[str, ...]) -> int:
     return max((0 if p == "ALL" else len(p) for p in prefixes if p == "ALL" or code.startswith(p)), default=-1)
 
 
-def _relative(path: str, root: str) -> str:
+def relative(path: str, root: str) -> str:
+    """`path` relative to `root`, with '/' (globs, baseline entries)."""
     rel = os.path.relpath(os.path.abspath(path), os.path.abspath(root))
     return rel.replace(os.sep, "/")
 

@@ -113,7 +113,7 @@ def _compare(cur, prev, problem: str) -> None:
         rs = load(cur.ruleset_path or cur.template)
         new = check_pair(cur.facts, prev.facts, prev.path, rs, cur.findings, problem)
         directives = [suppress.Directive.from_dict(d) for d in cur.facts.get("directives", [])]
-        new, hidden = suppress.apply(new, directives) if new or directives else (new, [])
+        new, hidden = suppress.apply(new, directives)
     except Exception as exc:  # noqa: BLE001 - a bug here must not end the run; say so plainly
         new, hidden = [Finding("GK001", "error", f"gklint 内部错误（跨年度检查，{type(exc).__name__}: {exc}），"
                                                  "请把这两个文件报告给 gklint 维护者", {})], []

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from gklint import __version__
 from gklint.findings import describe
 from gklint.output.full import SEVERITY_NAME, cell_grid, summary
-from gklint.output.summary import MAIN_CODES, SEVERITIES, file_summary, rule_sets
+from gklint.output.summary import MAIN_CODES, SHOWN, file_summary, rule_sets
 from gklint.output.text import clean
 
 STYLE = """
@@ -125,7 +125,7 @@ def render(results, elapsed: float | None = None, unsupported=(), now: datetime 
 def _filters(results) -> list[str]:
     codes = sorted({f.code for r in results for f in r.findings})
     code_opts = "".join(f'<option value="{_t(c)}">{_t(c)}</option>' for c in codes)
-    sev_opts = "".join(f'<option value="{s}">{SEVERITY_NAME[s]}</option>' for s in SEVERITIES)
+    sev_opts = "".join(f'<option value="{s}">{SEVERITY_NAME[s]}</option>' for s in SHOWN)
     return ['<div id="filters"><label>问题代码 <select id="code-filter"><option value="">全部</option>'
             f'{code_opts}</select></label> <label>严重程度 <select id="severity-filter"><option value="">全部'
             f'</option>{sev_opts}</select></label> <span id="shown"></span></div>']

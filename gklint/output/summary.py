@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections import Counter
 
-SEVERITIES = ("error", "warning", "info")
+from gklint.findings import SEVERITIES
+
+SHOWN = SEVERITIES[::-1]  # the most severe first, as the summary table's columns
 MAIN_CODES = 5  # the summary table names this many codes; the findings below list them all
 
 
 def file_summary(r) -> dict:
-    counts = {s: sum(1 for f in r.findings if f.severity == s) for s in SEVERITIES}
+    counts = {s: sum(1 for f in r.findings if f.severity == s) for s in SHOWN}
     by_code = Counter(f.code for f in r.findings)
     return {"path": r.path, "agency": r.agency or "", "year": r.report_year, "template": r.template,
             "layout": r.layout, "counts": counts,

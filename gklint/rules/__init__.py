@@ -154,7 +154,7 @@ def run(report, ruleset: RuleSet, ctx: Context) -> list[Finding]:
         by_kind.setdefault(rule.kind, []).append(rule)
     findings: list[Finding] = []
     for kind in KINDS:
-        if kind in by_kind and kind != "across":  # across: two reports, after the run (gklint/pairing.py)
+        if kind in by_kind and kind != "across":  # across has no check: two reports, after the run (pairing.py)
             module = importlib.import_module(f"gklint.rules.{kind}")
             for rule in by_kind[kind]:
                 findings.extend(module.check(report, rule, ctx))

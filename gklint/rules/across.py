@@ -60,11 +60,6 @@ def validate(rule, ruleset, where):
     check_refs(expr, rule, ruleset, where)
 
 
-def check(report, rule, ctx):
-    """Nothing in the per-file pass: these rules need the previous year's report (see check_pair)."""
-    return []
-
-
 # --- what a report keeps for the comparison ---------------------------------------------------------------
 
 def facts(report) -> dict:
@@ -171,7 +166,7 @@ def _cells(pair: Pair, table: str, ref, item: str) -> list[tuple]:
     out = []
     for rk in keys:
         row = bt["rows"].get(rk)
-        label = _short_label(row["label"] if row else (spec.row(rk).label if spec.row(rk) else rk))
+        label = _short_label(row["label"] if row else getattr(spec.row(rk), "label", rk))
         other_format = facts.get("layout") != pair.cur.get("layout")
         if (row is None or col not in row["cells"] and "incomplete" not in row) and other_format:
             raise _NotApplicable  # 2020 (2019 format) and 2021: 表二 has other rows and columns
