@@ -42,7 +42,7 @@ def main() -> int:
             bad += not ok
             print(f"{fmt.split(':')[0]:5} {'ok' if ok else 'FAILED':6} {f.name}")
     if args.roundtrip:
-        from gklint.engine import check_file
+        from gklint.run.engine import check_file
 
         for f in files:
             out = args.outdir / "lo" / f.name

@@ -106,13 +106,13 @@ def timed_batch(cmd: list[str], env) -> tuple[float, int]:
 
 def stages(files: list[Path]) -> dict[str, float]:
     """Mean per-file time of each stage, in process (imports and rule-set parsing already done)."""
-    from gklint import rules
-    from gklint.engine import FileResult, choose_ruleset
+    from gklint import checks
+    from gklint.run.engine import FileResult, choose_ruleset
     from gklint.findings import Finding
     from gklint.output.machine import concise
     from gklint.readers import read
     from gklint.report.bind import bind, identify
-    from gklint.rules.across import facts
+    from gklint.checks.across import facts
 
     acc = {"read": 0.0, "bind": 0.0, "check": 0.0, "emit": 0.0}
     for path in [files[0], *files]:  # the first one warms up
@@ -122,7 +122,7 @@ def stages(files: list[Path]) -> dict[str, float]:
         rs = choose_ruleset(*identify(doc), None)
         report = bind(doc, rs)
         t2 = time.perf_counter()
-        findings = sorted(rules.run(report, rs, rules.Context(rs)), key=Finding.sort_key)
+        findings = sorted(checks.run(report, rs, checks.Context(rs)), key=Finding.sort_key)
         facts(report)  # kept for the checks across years
         t3 = time.perf_counter()
         concise([FileResult(str(path), rs.name, rs.path, report.year, findings)])

@@ -43,7 +43,7 @@ class Outcome:
 
 
 def check(name: str, exp: dict) -> Outcome:
-    from gklint.engine import check_file
+    from gklint.run.engine import check_file
 
     result = check_file(str(ROOT / name))
     got = sorted({f.code for f in result.findings if f.severity in ("error", "warning")})

@@ -281,7 +281,7 @@ def test_the_documented_rule_of_a_province_is_valid_and_P_is_refused_outside_acr
     ("某市市场监督管理局", "市场监督管理局", False), ("平潭综合实验区公安局", "公安局", False),
     ("某县发展和改革局", "县发展和改革局", False), ("某市某某局", "某市某某局", False)])
 def test_a_province_or_city_written_one_year_and_not_the_next(a, b, same):
-    from gklint.pairing import same_agency
+    from gklint.run.pairing import same_agency
 
     assert same_agency(a, b) == same_agency(b, a) == same
 
@@ -289,9 +289,9 @@ def test_a_province_or_city_written_one_year_and_not_the_next(a, b, same):
 def test_real_pdfs_of_one_district_pair_across_a_city_prefix():
     """洪泽区 titles its 2023 report 洪泽区人民政府, its 2024 report 淮安市洪泽区人民政府: one agency; both
     carry nothing over (0 in every column), which the check confirms without a finding."""
-    from gklint.config import Settings
-    from gklint.engine import check_file
-    from gklint.pairing import check_across, pairs
+    from gklint.policy.config import Settings
+    from gklint.run.engine import check_file
+    from gklint.run.pairing import check_across, pairs
 
     results = [check_file(str(DATA / "pdf" / f"hzq{y}_working.pdf")) for y in (2023, 2024)]
     assert [r.agency for r in results] == ["洪泽区人民政府", "淮安市洪泽区人民政府"]
@@ -309,7 +309,7 @@ def test_real_pdfs_of_one_district_pair_across_a_city_prefix():
     ("依据《条例》第20条主动公开。", None), ("信息发布的及时性有待提高。", None)])
 def test_what_makes_a_repeated_sentence_last_years(sentence, stale):
     """A sentence repeated word for word counts (GK603) only with last year's year or a count in it."""
-    from gklint.rules.across import _stale
+    from gklint.checks.across import _stale
 
     m = _stale(sentence, 2023)
     assert (m.group() if m else None) == stale

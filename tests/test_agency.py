@@ -15,7 +15,7 @@ from docgen import as_text, build_docx
 from docx.oxml import parse_xml
 
 from gklint.cli import main
-from gklint.engine import check_file, choose_ruleset
+from gklint.run.engine import check_file, choose_ruleset
 from gklint.readers import read
 from gklint.report import agency
 from gklint.report.bind import bind, identify

@@ -12,7 +12,7 @@ from conftest import DATA, ROOT
 from docx2python import docx2python
 from lxml import etree
 
-from gklint import wordxml
+from gklint.readers.docx import locate
 from gklint.cli import main
 from gklint.readers import read
 
@@ -202,8 +202,8 @@ def test_locator_finds_what_the_reader_read(path):
     """Each paragraph and each table cell gklint reports maps to the XML element with that text."""
     doc = read(str(path))
     with zipfile.ZipFile(path) as zf:
-        root = wordxml.parse_xml(zf.read("word/document.xml"))
-    loc = wordxml.Locator(root, wordxml.numbered(str(path)))
+        root = locate.parse_xml(zf.read("word/document.xml"))
+    loc = locate.Locator(root, locate.numbered(str(path)))
     squash = lambda s: "".join(s.split())  # noqa: E731
     for p in doc.paragraphs:
         el = loc.paragraph(p.loc.para)

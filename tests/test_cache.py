@@ -120,8 +120,8 @@ def test_a_stale_or_broken_entry_is_a_miss(tmp_path, capsys, change, fmt):
 
 
 def test_the_key_changes_when_the_rule_set_file_moves(tmp_path):
-    from gklint import cache
-    from gklint.ruleset import load
+    from gklint.run import cache
+    from gklint.ruleset.loader import load
 
     shutil.copy(DEFECTS, tmp_path / "a.docx")
     for name in ("one", "two"):

@@ -9,7 +9,7 @@ import pytest
 from conftest import seed
 from docgen import build_docx, consistent_data, narrative
 
-from gklint.engine import check_file
+from gklint.run.engine import check_file
 
 SERIOUS = ("error", "warning")
 

@@ -11,7 +11,7 @@ from docgen import build_docx
 from docx.oxml import parse_xml
 
 from gklint.document import Document, Loc, Paragraph
-from gklint.engine import check_file
+from gklint.run.engine import check_file
 from gklint.readers import read
 from gklint.report.bind import _signature_date_line, bind
 

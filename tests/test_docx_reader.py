@@ -14,7 +14,7 @@ from conftest import DATA
 from docgen import T3_COLS, T4_COLS, build_docx, consistent_data, number_headings
 
 from gklint.readers import read
-from gklint.readers.docx import _MARKERS
+from gklint.readers.docx.reader import _MARKERS
 from gklint.report.bind import bind
 
 LIBREOFFICE = DATA / "libreoffice"

@@ -11,8 +11,8 @@ import pytest
 from conftest import DATA, ROOT
 
 from gklint.cli import main
-from gklint.config import Settings
-from gklint.runner import run
+from gklint.policy.config import Settings
+from gklint.run.runner import run
 
 GOOD = ROOT / "examples" / "report-2022-defects.docx"  # GK503, GK304, GK504, GK402
 

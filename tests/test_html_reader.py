@@ -5,7 +5,7 @@ import json
 from conftest import DATA, ROOT
 
 from gklint.cli import main
-from gklint.engine import check_file
+from gklint.run.engine import check_file
 from gklint.readers import read
 
 DOCX = ROOT / "examples" / "report-2022-defects.docx"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import docx
 from docgen import build_docx, consistent_data, narrative
 
-from gklint.engine import check_file
+from gklint.run.engine import check_file
 
 
 def _check(tmp_path, data, name="r.docx"):

@@ -7,7 +7,7 @@ import pytest
 from conftest import ROOT
 
 from gklint.cli import main
-from gklint.ruleset import load
+from gklint.ruleset.loader import load
 
 CASE = ROOT / "examples" / "province" / "cases" / "report-2022.txt"
 

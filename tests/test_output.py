@@ -11,7 +11,7 @@ from conftest import DATA, ROOT, seed
 from docgen import build_docx, consistent_data, narrative
 
 from gklint.cli import main
-from gklint.engine import check_file
+from gklint.run.engine import check_file
 from gklint.output import full
 
 DEFECTS = ROOT / "examples" / "report-2022-defects.docx"

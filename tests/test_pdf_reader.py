@@ -7,7 +7,7 @@ import sys
 from conftest import DATA
 
 from gklint.cli import main
-from gklint.engine import check_file
+from gklint.run.engine import check_file
 
 PDF = DATA / "pdf"
 SERIOUS = ("error", "warning")

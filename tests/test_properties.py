@@ -8,13 +8,13 @@ from hypothesis import strategies as st
 
 from conftest import SEEDS
 
-from gklint import rules
+from gklint import checks
 from gklint.document import ReadError
-from gklint.expr import ExprError, parse
+from gklint.ruleset.expr import ExprError, parse
 from gklint.numbers import cn_to_int, find_dates, looks_like_value, parse_value
 from gklint.readers.text import read_text
 from gklint.report.bind import bind
-from gklint.ruleset import for_year
+from gklint.ruleset.loader import for_year
 
 # text that looks like reports: CJK numerals, digits, units, punctuation, table separators, controls
 REPORTISH = st.text(alphabet=st.one_of(st.sampled_from(list(
@@ -57,7 +57,7 @@ def test_text_reader_and_binding_total(data):
         return
     report = bind(doc)
     rs = for_year(report.year)
-    for f in rules.run(report, rs, rules.Context(rs)):
+    for f in checks.run(report, rs, checks.Context(rs)):
         assert f.code.startswith("GK") and f.message
 
 

@@ -8,10 +8,10 @@ import pytest
 
 from gklint.cli import main
 from gklint.document import Loc
-from gklint.engine import check_file
+from gklint.run.engine import check_file
 from gklint.readers.text import split_flattened
 from gklint.report.flat import flat_cells, split_digits
-from gklint.rules.dates import agency_kind
+from gklint.checks.dates import agency_kind
 
 T3_COLS = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
 T4_COLS = [f"{g}/{c}" for g in ("行政复议", "未经复议直接起诉", "复议后起诉")

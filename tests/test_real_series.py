@@ -9,7 +9,7 @@ from docgen import build_docx, consistent_data
 from test_across import following
 
 from gklint.cli import main
-from gklint.engine import check_file
+from gklint.run.engine import check_file
 
 SERIES = DATA / "series"
 

@@ -5,10 +5,10 @@ from decimal import Decimal
 import pytest
 from conftest import seed
 
-from gklint.engine import check_file
-from gklint.expr import ExprError, Ref, parse, render
-from gklint.rules import rules_of
-from gklint.ruleset import RuleSetError, load
+from gklint.run.engine import check_file
+from gklint.ruleset.expr import ExprError, Ref, parse, render
+from gklint.checks import rules_of
+from gklint.ruleset.loader import RuleSetError, load
 
 
 def test_expression_parses_to_data():

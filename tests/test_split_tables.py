@@ -9,7 +9,7 @@ import docx
 from docx.oxml.ns import qn
 from docgen import build_docx, consistent_data
 
-from gklint.engine import check_file
+from gklint.run.engine import check_file
 from gklint.readers import read
 from gklint.report.bind import bind
 

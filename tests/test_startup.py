@@ -8,10 +8,10 @@ import sys
 
 import pytest
 
-from gklint import ruleset
-from gklint.rules import rules_of
+from gklint.ruleset import loader
+from gklint.checks import rules_of
 
-PROBE = ("import sys; from gklint.ruleset import load; from gklint.rules import rules_of; "
+PROBE = ("import sys; from gklint.ruleset.loader import load; from gklint.checks import rules_of; "
          "rs = load(sys.argv[1]); rules_of(rs); print(len(rs.raw['rules']), 'tomllib' in sys.modules)")
 
 
@@ -36,37 +36,37 @@ def test_an_edit_anywhere_in_the_extends_chain_is_a_miss(tmp_path):
     child.write_text('[ruleset]\nname = "c"\nextends = "parent.toml"\n', encoding="utf-8")
     assert _probe(str(child))[1] and not _probe(str(child))[1]
     parent.write_text(parent.read_text(encoding="utf-8") + '[rules.GK505]\nenabled = false\n', encoding="utf-8")
-    ruleset.load.cache_clear()
+    loader.load.cache_clear()
     assert _probe(str(child))[1]  # parsed again
-    assert ruleset.load(str(child)).raw["rules"]["GK505"] == {**ruleset.load("gb2021").raw["rules"]["GK505"],
+    assert loader.load(str(child)).raw["rules"]["GK505"] == {**loader.load("gb2021").raw["rules"]["GK505"],
                                                                "enabled": False}
 
 
 @pytest.mark.parametrize("garbage", ["{", "[]", '{"sources": [], "raw": {}}', '{"sources": [["/x", ""]], "raw": 1}',
                                      '{"sources": "x", "raw": {}}'])
 def test_a_broken_entry_is_a_miss(garbage):
-    ruleset.load.cache_clear()
-    good = ruleset.load("gb2021")
+    loader.load.cache_clear()
+    good = loader.load("gb2021")
     expected = [r.code for r in rules_of(good)]
-    entries = os.listdir(ruleset.compiled_dir())
+    entries = os.listdir(loader.compiled_dir())
     assert entries
     for name in entries:
-        with open(os.path.join(ruleset.compiled_dir(), name), "w", encoding="utf-8") as fh:
+        with open(os.path.join(loader.compiled_dir(), name), "w", encoding="utf-8") as fh:
             fh.write(garbage)
-    ruleset.load.cache_clear()
-    assert [r.code for r in rules_of(ruleset.load("gb2021"))] == expected
+    loader.load.cache_clear()
+    assert [r.code for r in rules_of(loader.load("gb2021"))] == expected
 
 
 def test_an_entry_for_another_file_is_not_used(tmp_path):
     """Entries are named by a short checksum of the path; a colliding entry names a different file."""
-    ruleset.load.cache_clear()
-    rs = ruleset.load("gb2021")
-    entry = ruleset._entry(ruleset.Path(rs.path))
+    loader.load.cache_clear()
+    rs = loader.load("gb2021")
+    entry = loader._entry(loader.Path(rs.path))
     with open(entry, encoding="utf-8") as fh:
         data = json.load(fh)
     data["sources"][0][0] = str(tmp_path / "other.toml")
     data["raw"]["rules"] = {}
     with open(entry, "w", encoding="utf-8") as fh:
         json.dump(data, fh)
-    ruleset.load.cache_clear()
-    assert ruleset.load("gb2021").raw["rules"]
+    loader.load.cache_clear()
+    assert loader.load("gb2021").raw["rules"]

@@ -10,7 +10,7 @@ import pytest
 from conftest import DATA, ROOT, seed
 
 from gklint.cli import main
-from gklint.suppress import parse
+from gklint.policy.suppress import parse
 
 DEFECTS = ROOT / "examples" / "report-2022-defects.docx"
 HTML = DATA / "html" / "report-2022-defects-site-gbk.html"

@@ -10,8 +10,8 @@ from conftest import ROOT
 from test_precommit import GIT_ENV, git, snapshot
 
 from gklint.cli import main
-from gklint.ruleset import load
-from gklint.ruleset_tools import check, run_tests
+from gklint.ruleset.loader import load
+from gklint.run.authoring import check, run_tests
 
 EXAMPLE = ROOT / "examples" / "province" / "province.toml"
 
@@ -140,8 +140,8 @@ def test_rule_set_package_through_pre_commit(tmp_path):
 
 def test_a_derived_rule_set_binds_once(tmp_path, monkeypatch):
     """Identify (year, layout) → choose the rule set → bind once with its sections and tables."""
-    import gklint.engine as engine
-    from gklint.engine import check_file
+    import gklint.run.engine as engine
+    from gklint.run.engine import check_file
 
     calls = []
     real = engine.bind

@@ -12,10 +12,10 @@ import pytest
 from conftest import DATA
 from drafts import DEFECTS, VARIANTS, auto_numbered, base_report, build_docx, make_variant
 
-from gklint.engine import check_file
+from gklint.run.engine import check_file
 from gklint.readers import read
-from gklint.readers.ooxml import hidden_styles, normalise_document
-from gklint.readers.numbering import W
+from gklint.readers.docx.normalise import hidden_styles, normalise_document
+from gklint.readers.docx.numbering import W
 
 # what a variant adds on purpose to what Word shows (the rest must read exactly as the base report)
 EXTRA_PARAGRAPHS = {"toc": ["目录"], "tracked_paragraphs": ["下一步将加强业务培训。"],

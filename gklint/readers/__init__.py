@@ -34,7 +34,7 @@ def read(path: str) -> Document:
         raise ReadError("文件为空（0 字节）")
     try:
         if suffix == ".docx":
-            from gklint.readers.docx import read_docx
+            from gklint.readers.docx.reader import read_docx
 
             return read_docx(path)
         if suffix in TEXT_SUFFIXES:

@@ -45,7 +45,7 @@ def read_html(path: str) -> Document:
     if b"\0" in data[:1024] and data[:2] not in (b"\xff\xfe", b"\xfe\xff"):
         raise ReadError("含有 NUL 字节，不是网页（可能是二进制文件）")
     text, encoding = sniff(data)
-    from gklint.suppress import unhide_html
+    from gklint.policy.suppress import unhide_html
 
     text = unhide_html(text)  # a `<!-- gklint: ignore … -->` directive must survive comment removal
     import lxml.html

@@ -13,7 +13,7 @@ from gklint.report.labels import heading_number, norm
 from gklint.report.model import DateFound, Period, Report, Section
 from gklint.report.tables import (bind_flat, bind_stream, bind_table, columns_by_position, continues, merge_tables,
                                   named, signature_score, table_text, unreadable_reason, without_repeated_header)
-from gklint.ruleset import RuleSet, SectionSpec, layouts
+from gklint.ruleset.loader import RuleSet, SectionSpec, layouts
 
 _SUBHEAD = re.compile(r"^\s*(?:[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．])")
 _YEAR = re.compile(r"(\d{4}|[〇零○OoＯ一二三四五六七八九]{4})\s*年")

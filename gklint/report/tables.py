@@ -16,7 +16,7 @@ from gklint.report.flat import flat_cells, is_run, split_digits
 from gklint.report.labels import key as label_key
 from gklint.report.labels import norm
 from gklint.report.model import BoundCell, BoundRow, BoundTable
-from gklint.ruleset import RowSpec, TableSpec
+from gklint.ruleset.loader import RowSpec, TableSpec
 
 
 HEADER_RUN_IN = 12  # a label part longer than twice this has header words run into it (flattened text)

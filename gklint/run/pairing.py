@@ -1,5 +1,5 @@
 """Checks across years: each report paired with the same agency's report of the year before (both in the run,
-or the one given with --previous), then compared by the rule set's `across` rules (gklint/rules/across.py).
+or the one given with --previous), then compared by the rule set's `across` rules (gklint/checks/across.py).
 Runs after every file is read, before the settings (select, ignore, per-file-ignores) apply."""
 
 from __future__ import annotations
@@ -38,8 +38,8 @@ def same_agency(a: str, b: str) -> bool:
 def _comparable(r) -> bool:
     """A report with facts whose rule set compares years (pre2019's does not: no national format before).
     Not one gklint could not understand (GK002, a page with only its title): that finding says so, once."""
-    from gklint.rules.across import codes
-    from gklint.ruleset import RuleSetError, load
+    from gklint.checks.across import codes
+    from gklint.ruleset.loader import RuleSetError, load
 
     if not r.facts or r.skipped or r.unreadable or any(f.code == "GK002" for f in r.findings):
         return False
@@ -105,9 +105,9 @@ def check_across(results, settings, previous=None) -> None:
 
 
 def _compare(cur, prev, problem: str) -> None:
-    from gklint import suppress
-    from gklint.rules.across import check_pair
-    from gklint.ruleset import load
+    from gklint.policy import suppress
+    from gklint.checks.across import check_pair
+    from gklint.ruleset.loader import load
 
     try:
         rs = load(cur.ruleset_path or cur.template)

@@ -1,4 +1,4 @@
-"""GK301–GK304: arithmetic identities written in gklint's expression language (see gklint/expr.py).
+"""GK301–GK304: arithmetic identities written in gklint's expression language (see gklint/ruleset/expr.py).
 GK305 (check = "not_evaluated"): the identities of a table that could not be checked, once per table.
 `regroup` (run by the engine after all rules): one wrong cell that breaks several identities is reported
 once, on that cell."""
@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from gklint.expr import ExprError, Ref, compare, parse, render
+from gklint.ruleset.expr import ExprError, Ref, compare, parse, render
 from gklint.findings import Finding, cell_ref, location, table_name
 
 
@@ -18,7 +18,7 @@ class _Skip(Exception):
 
 
 def validate(rule, ruleset, where):
-    from gklint.ruleset import RuleSetError
+    from gklint.ruleset.loader import RuleSetError
 
     if rule.params.get("check") == "not_evaluated":
         return
@@ -36,7 +36,7 @@ def validate(rule, ruleset, where):
 
 def check_refs(expr, rule, ruleset, where):
     """Every row, tag and column the expression names exists in the rule's table (for every item)."""
-    from gklint.ruleset import RuleSetError
+    from gklint.ruleset.loader import RuleSetError
 
     table = ruleset.tables.get(rule.params.get("table", ""))
     if table is None:
@@ -192,7 +192,7 @@ def check(report, rule, ctx):
 
 
 def _identity_rules(ruleset) -> list:
-    from gklint.rules import rules_of
+    from gklint.checks import rules_of
 
     return [r for r in rules_of(ruleset) if r.kind == "identity" and r.params.get("check") is None]
 

@@ -14,8 +14,8 @@ import stat
 from functools import lru_cache
 
 from gklint import __version__
-from gklint.engine import FileResult
-from gklint.rules.across import FACTS_VERSION
+from gklint.run.engine import FileResult
+from gklint.checks.across import FACTS_VERSION
 from gklint.findings import Finding
 
 DIR_NAME = ".gklint_cache"
@@ -30,7 +30,7 @@ def ruleset_fingerprint(ref: str | None) -> str:
     """The merged rule set as data, so an edited rule set (or anything it extends) changes the key."""
     import hashlib  # here: a --no-cache run never needs it
 
-    from gklint.ruleset import builtin_names, load
+    from gklint.ruleset.loader import builtin_names, load
 
     refs = [ref] if ref else builtin_names()  # by report year: any built-in may be chosen
     # the files' locations too: entries name the rule set file, which a reinstall may move or remove
@@ -43,7 +43,7 @@ def code_fingerprint() -> str:
     """gklint's own modules (name, size, mtime): an edited checkout never reuses findings of older code."""
     import hashlib  # here: a --no-cache run never needs it
 
-    root = os.path.dirname(os.path.abspath(__file__))
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # gklint/
     stamps = []
     for folder, _dirs, names in os.walk(root):
         for name in sorted(names):
@@ -78,7 +78,7 @@ def get(k: str, path: str) -> FileResult | None:
     try:
         with open(_entry(k), encoding="utf-8") as fh:
             d = json.load(fh)
-        from gklint.suppress import Suppressed
+        from gklint.policy.suppress import Suppressed
 
         result = FileResult(path, d["template"], d.get("ruleset_path"), d["report_year"],
                             [Finding.from_dict(f) for f in d["findings"]], d["unreadable"], skipped=d["skipped"],

@@ -15,8 +15,8 @@ import warnings
 import zipfile
 
 from gklint.document import Cell, Document, Loc, Paragraph, ReadError, Table, number_tables
-from gklint.readers.numbering import W, Numbering
-from gklint.readers.ooxml import normalised_package
+from gklint.readers.docx.numbering import W, Numbering
+from gklint.readers.docx.normalise import normalised_package
 
 MAX_PART_BYTES = 32 * 1024 * 1024  # the largest real report seen has a 0.8 MB document.xml; a zip bomb has GBs
 MAX_TOTAL_BYTES = 128 * 1024 * 1024

@@ -11,7 +11,7 @@ MIN_SENTENCE = 8  # characters: shorter paragraphs are headings or labels, never
 CARRYOVER_BEFORE, CARRYOVER_AFTER = 6, 12  # "含上年结转" sits right by its count: 办结41件（含上年结转2件）
 
 def validate(rule, ruleset, where):
-    from gklint.ruleset import RuleSetError
+    from gklint.ruleset.loader import RuleSetError
 
     for i, claim in enumerate(rule.params.get("claims", [])):
         w = f"{where}.claims[{i}]"

@@ -2,7 +2,7 @@
 
 The per-file pass keeps `facts(report)`: the table cells, the tables it could not read and the narrative
 sentences, small and JSON-safe (they cross process boundaries and live in the cache). Once the whole run is
-read, gklint/pairing.py pairs reports by agency and year and `check_pair` runs the rule set's `across` rules
+read, gklint/run/pairing.py pairs reports by agency and year and `check_pair` runs the rule set's `across` rules
 on two facts. The rules:
 
 - an expression (`expr`) in the identity language, where P("行", "列") is the previous year's cell
@@ -20,7 +20,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from gklint.expr import ExprError, compare, parse
+from gklint.ruleset.expr import ExprError, compare, parse
 from gklint.findings import Finding, location, table_name
 
 FACTS_VERSION = 1
@@ -39,8 +39,8 @@ def codes(ruleset) -> set[str]:
 
 
 def validate(rule, ruleset, where):
-    from gklint.rules.identity import check_refs
-    from gklint.ruleset import RuleSetError
+    from gklint.checks.identity import check_refs
+    from gklint.ruleset.loader import RuleSetError
 
     check = rule.params.get("check")
     if check is not None:
@@ -117,7 +117,7 @@ def _name(facts: dict) -> str:
 def check_pair(cur: dict, prev: dict | None, prev_path: str, ruleset, existing=(), problem: str = "") -> list[Finding]:
     """The across rules of `ruleset` for a report (`cur`) and its predecessor (`prev`); `problem`: why no
     comparison was possible at all (an explicit --previous that is unreadable or of another year)."""
-    from gklint.rules import make_rule
+    from gklint.checks import make_rule
 
     rules = [r for code in sorted(codes(ruleset)) if (r := make_rule(code, ruleset.raw["rules"][code], ruleset))]
     pair = Pair(cur, prev or {}, prev_path, ruleset, list(existing))
@@ -204,7 +204,7 @@ def _side(pair: Pair, table: str, side, item: str, cells: list) -> Decimal:
 
 
 def _expr(rule, pair: Pair):
-    from gklint.rules.identity import _items
+    from gklint.checks.identity import _items
 
     table = rule.params["table"]
     expr = parse(rule.params["expr"])

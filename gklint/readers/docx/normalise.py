@@ -17,7 +17,7 @@ import zipfile
 
 from lxml import etree
 
-from gklint.readers.numbering import W
+from gklint.readers.docx.numbering import W
 
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 DOCUMENT = "word/document.xml"

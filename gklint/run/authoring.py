@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gklint.ruleset import RuleSetError, find_line, load
+from gklint.ruleset.loader import RuleSetError, find_line, load
 
 CODE = re.compile(r"^[A-Z]{2,6}\d{3}$")
 TEST_KEYS = {"name", "file", "text", "replace", "expect", "not_expect", "agency_kind",
@@ -43,7 +43,7 @@ def _problem(exc: RuleSetError, default_path: str) -> Problem:
 
 def check(ref: str) -> list[Problem]:
     """Every problem of a rule set: structure first (it stops there), then each rule and each test case."""
-    from gklint.rules import rule_problems
+    from gklint.checks import rule_problems
 
     path = str(Path(ref).resolve()) if ref.endswith(".toml") else ref
     try:
@@ -81,7 +81,7 @@ def check(ref: str) -> list[Problem]:
 
 def _own(rs) -> dict:
     """The rule set file's own TOML (tests are not inherited)."""
-    from gklint.ruleset import read_toml
+    from gklint.ruleset.loader import read_toml
 
     return read_toml(rs.path)
 
@@ -134,8 +134,8 @@ def _case_doc(case: dict, base: Path, name: str, prefix: str = ""):
 
 def _run_case(case: dict, base: Path, name: str, rs) -> list:
     """The findings of one case: the report's own, and with a previous year's report those across years."""
-    from gklint.engine import check_document
-    from gklint.rules.across import check_pair, facts
+    from gklint.run.engine import check_document
+    from gklint.checks.across import check_pair, facts
 
     kind = case.get("agency_kind", "auto")
     _, report, findings = check_document(_case_doc(case, base, name), rs.path, kind)

@@ -8,8 +8,8 @@ from gklint.document import ReadError
 from gklint.findings import Finding
 from gklint.readers import read
 from gklint.report.bind import bind, identify
-from gklint.rules import across
-from gklint.ruleset import RuleSet, for_year, load
+from gklint.checks import across
+from gklint.ruleset.loader import RuleSet, for_year, load
 
 
 @dataclass
@@ -22,10 +22,10 @@ class FileResult:
     unreadable: bool = False
     report: object = None
     skipped: bool = False  # no sign of being an annual report (a README, notes): not checked, counted
-    suppressed: list = field(default_factory=list)  # gklint.suppress.Suppressed: accepted deviations
+    suppressed: list = field(default_factory=list)  # gklint.policy.suppress.Suppressed: accepted deviations
     agency: str = ""  # report.agency and report.layout, kept when the report itself is dropped (workers, cache)
     layout: str | None = None
-    facts: dict | None = None  # what the next year's report is compared with (gklint/rules/across.py)
+    facts: dict | None = None  # what the next year's report is compared with (gklint/checks/across.py)
 
     def to_dict(self) -> dict:
         d = {"path": self.path, "template": self.template, "report_year": self.report_year,
@@ -45,12 +45,12 @@ def choose_ruleset(year: int | None, layout: str | None, ref: str | None) -> Rul
 
 def check_document(doc, ruleset: str | None = None, agency_kind: str = "auto"):
     """Identify the report, choose its rule set, bind once with it and run it: (rule set, report, findings)."""
-    from gklint import rules
-    from gklint.rules.identity import regroup
+    from gklint import checks
+    from gklint.checks.identity import regroup
 
     rs = choose_ruleset(*identify(doc), ruleset)
     report = bind(doc, rs)
-    findings = rules.run(report, rs, rules.Context(rs, agency_kind))
+    findings = checks.run(report, rs, checks.Context(rs, agency_kind))
     findings = regroup(report, rs, findings)  # one wrong cell behind several identity findings: one finding
     if any(f.code == "GK002" for f in findings):  # not a report at all: "section 一 missing" etc. is noise
         findings = [f for f in findings if f.code.startswith("GK00")]
@@ -65,7 +65,7 @@ def check_file(path: str, ruleset: str | None = None, agency_kind: str = "auto")
         result.unreadable = True
         result.findings.append(Finding("GK001", "error", f"无法读取文件：{exc}", {}))
         return result
-    from gklint import suppress
+    from gklint.policy import suppress
 
     directives = suppress.take_directives(doc)
     rs, report, result.findings = check_document(doc, ruleset, agency_kind)

@@ -6,9 +6,9 @@ import importlib
 from dataclasses import dataclass, field
 
 from gklint.findings import Finding, excerpt
-from gklint.rules.registry import COMMON_ONLY, problems
-from gklint.rules.registry import KINDS as _REGISTRY
-from gklint.ruleset import RuleSet, RuleSetError, located_error
+from gklint.checks.registry import COMMON_ONLY, problems
+from gklint.checks.registry import KINDS as _REGISTRY
+from gklint.ruleset.loader import RuleSet, RuleSetError, located_error
 
 KINDS = tuple(_REGISTRY)  # the order rules run in
 
@@ -124,7 +124,7 @@ def _make_rule(code: str, spec, ruleset: RuleSet, where: str) -> Rule | None:
                 {k: v for k, v in spec.items() if k not in COMMON_ONLY},
                 spec.get("doc", ""), spec.get("example", ""), spec.get("fix", ""),
                 spec.get("basis", ""), spec.get("message", ""))
-    module = importlib.import_module(f"gklint.rules.{kind}")
+    module = importlib.import_module(f"gklint.checks.{kind}")
     if hasattr(module, "validate"):
         try:
             module.validate(rule, ruleset, where)
@@ -155,7 +155,7 @@ def run(report, ruleset: RuleSet, ctx: Context) -> list[Finding]:
     findings: list[Finding] = []
     for kind in KINDS:
         if kind in by_kind and kind != "across":  # across has no check: two reports, after the run (pairing.py)
-            module = importlib.import_module(f"gklint.rules.{kind}")
+            module = importlib.import_module(f"gklint.checks.{kind}")
             for rule in by_kind[kind]:
                 findings.extend(module.check(report, rule, ctx))
     return findings

@@ -117,13 +117,13 @@ def _loc(loc) -> dict:
 
 
 def _docx_directives(path: str) -> list[Directive]:
-    from gklint import wordxml
+    from gklint.readers.docx import locate
 
     try:
         with zipfile.ZipFile(path) as zf:
-            root = wordxml.parse_xml(zf.read(wordxml.DOCUMENT))
-            found = wordxml.comments(zf, root)
-        locator = wordxml.Locator(root, wordxml.numbered(path))
+            root = locate.parse_xml(zf.read(locate.DOCUMENT))
+            found = locate.comments(zf, root)
+        locator = locate.Locator(root, locate.numbered(path))
     except Exception:  # the reader has already read this file; a comment we cannot place is only lost
         return []
     out = []
@@ -141,7 +141,7 @@ def _docx_directives(path: str) -> list[Directive]:
 
 def _whole_rows(locator, targets: list[dict]) -> list[dict]:
     """A comment that spans every cell of a row covers the row (and of every row, the table)."""
-    from gklint.wordxml import table_grid
+    from gklint.readers.docx.locate import table_grid
 
     extra, by_table = [], {}
     for t in targets:

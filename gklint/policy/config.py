@@ -180,7 +180,7 @@ def parse(data: dict, source: str | None, base: Settings = Settings()) -> Settin
 
 
 def read_file(path: str) -> Settings:
-    from gklint.ruleset import read_toml
+    from gklint.ruleset.loader import read_toml
 
     data = read_toml(path, ConfigError, "配置文件")
     if os.path.basename(path) == "pyproject.toml":

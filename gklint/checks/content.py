@@ -12,7 +12,7 @@ _NONE = re.compile(r"^[\s。.]*(无|暂无|没有|无其他需要报告的事项
 
 
 def validate(rule, ruleset, where):
-    from gklint.ruleset import RuleSetError
+    from gklint.ruleset.loader import RuleSetError
 
     known = [s.key for s in ruleset.sections]
     keys = rule.params.get("sections", [])

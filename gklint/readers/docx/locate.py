@@ -3,7 +3,7 @@
 
 The docx reader works on docx2python's text; annotating and comment suppressions need the XML elements
 behind gklint's locations. `numbered()` is the one place that knows how the reader numbers paragraphs and
-tables; everything else here maps XML by structure, as `gklint.readers.docx._table` builds its grid.
+tables; everything else here maps XML by structure, as `gklint.readers.docx.reader._table` builds its grid.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from gklint.readers.docx import _phantom_columns  # the same grid as the reader: phantom columns dropped
-from gklint.readers.ooxml import _ZERO_WIDTH
+from gklint.readers.docx.reader import _phantom_columns  # the same grid as the reader: phantom columns dropped
+from gklint.readers.docx.normalise import _ZERO_WIDTH
 
 WNS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = "{%s}" % WNS
@@ -45,10 +45,10 @@ _STAMP = "{urn:gklint}i"  # a private attribute: which original element a normal
 
 def numbered(path: str) -> Numbered:
     """Number paragraphs and tables as the reader does — on document.xml normalised as the reader reads it
-    (revisions accepted, content controls unwrapped …: gklint.readers.ooxml), body paragraphs counted as
-    Word counts them (gklint.readers.docx._body_numbers), body tables in order — and record for each the
+    (revisions accepted, content controls unwrapped …: gklint.readers.docx.normalise), body paragraphs counted as
+    Word counts them (gklint.readers.docx.reader._body_numbers), body tables in order — and record for each the
     XPath of the element it came from in the original XML, which is what gets annotated."""
-    from gklint.readers.ooxml import hidden_styles, normalise_document
+    from gklint.readers.docx.normalise import hidden_styles, normalise_document
 
     with zipfile.ZipFile(path) as zf:
         original = zf.read(DOCUMENT)

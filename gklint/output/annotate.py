@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from gklint import wordxml
+from gklint.readers.docx import locate
 from gklint.findings import Finding
-from gklint.wordxml import COMMENTS_REL, DOC_RELS, DOCUMENT, W
+from gklint.readers.docx.locate import COMMENTS_REL, DOC_RELS, DOCUMENT, W
 
 AUTHOR, INITIALS = "gklint", "GK"
 SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -63,11 +63,11 @@ def annotate(src: str, dst: str, findings: list[Finding], title_para: int | None
     with zipfile.ZipFile(src) as zf:
         infos = zf.infolist()
         parts = {i.filename: zf.read(i) for i in infos}
-    root = wordxml.parse_xml(parts[DOCUMENT])
-    locator = wordxml.Locator(root, wordxml.numbered(src))
-    part = wordxml.comments_part(parts.get)
-    croot = wordxml.parse_xml(parts[part]) if part in parts else etree.Element(
-        W + "comments", nsmap={"w": wordxml.WNS})
+    root = locate.parse_xml(parts[DOCUMENT])
+    locator = locate.Locator(root, locate.numbered(src))
+    part = locate.comments_part(parts.get)
+    croot = locate.parse_xml(parts[part]) if part in parts else etree.Element(
+        W + "comments", nsmap={"w": locate.WNS})
     next_id = 1 + max((_int(e.get(W + "id")) for e in (*croot.iter(W + "comment"),
                        *root.iter(W + "commentRangeStart", W + "commentReference"))), default=-1)
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -131,7 +131,7 @@ def _write(dst: str, infos, parts: dict) -> None:
 
 def _add_override(data: bytes | None, part: str) -> bytes | None:
     """[Content_Types].xml with the comments part declared; None when it already is."""
-    root = wordxml.parse_xml(data) if data else etree.Element("{%s}Types" % CT_NS, nsmap={None: CT_NS})
+    root = locate.parse_xml(data) if data else etree.Element("{%s}Types" % CT_NS, nsmap={None: CT_NS})
     if any(o.get("PartName", "").lower() == "/" + part.lower() for o in root):
         return None
     o = etree.SubElement(root, "{%s}Override" % CT_NS)
@@ -142,7 +142,7 @@ def _add_override(data: bytes | None, part: str) -> bytes | None:
 
 def _add_relationship(data: bytes | None) -> bytes | None:
     """document.xml.rels with a comments relationship; None when it already has one."""
-    root = wordxml.parse_xml(data) if data else etree.Element("{%s}Relationships" % REL_NS, nsmap={None: REL_NS})
+    root = locate.parse_xml(data) if data else etree.Element("{%s}Relationships" % REL_NS, nsmap={None: REL_NS})
     if any(r.get("Type") == COMMENTS_REL for r in root):
         return None
     ids = {r.get("Id") for r in root}
@@ -261,7 +261,7 @@ def _boundary(p, offset: int | None, hidden: frozenset = frozenset()):
     if offset == 0:
         return "begin"
     pos = 0
-    for t in wordxml.visible(p, hidden):
+    for t in locate.visible(p, hidden):
         length = 1 if t.tag == W + "tab" else len(t.text or "")
         if pos + length <= offset:
             pos += length

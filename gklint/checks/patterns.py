@@ -9,7 +9,7 @@ from gklint.findings import location
 
 
 def validate(rule, ruleset, where):
-    from gklint.ruleset import RuleSetError
+    from gklint.ruleset.loader import RuleSetError
 
     pats = rule.params.get("patterns")
     if not isinstance(pats, list) or not pats:

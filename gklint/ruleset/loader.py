@@ -98,7 +98,7 @@ _ROW_KEYS = {"key", "label", "match", "exact", "columns", "tags", "unit", "signe
 
 
 def builtin_dir() -> Path:
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # gklint/
     installed = here / "builtin_rules"  # the wheel maps rules/ here
     return installed if installed.is_dir() else here.parent / "rules"
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from gklint.config import Resolver, Settings
-from gklint.engine import FileResult, check_file
+from gklint.policy.config import Resolver, Settings
+from gklint.run.engine import FileResult, check_file
 from gklint.findings import Finding
-from gklint.suppress import Suppressed
+from gklint.policy.suppress import Suppressed
 
 PARALLEL_FROM = 8  # below this many files a process pool costs more than it saves
 
@@ -112,8 +112,8 @@ def run(files: list[str], settings: list[Settings], jobs: int, advance=None,
     """Check `files` (settings[i] belongs to files[i]); results in input order; `advance()` after each file.
     Unchanged files come from the cache when their settings allow it. Reports of one agency for consecutive
     years are then compared (`previous`: the previous year's report given with --previous, and its settings)."""
-    from gklint import cache
-    from gklint.pairing import check_across
+    from gklint.run import cache
+    from gklint.run.pairing import check_across
 
     work = [Job(p, s.ruleset, s.agency_kind) for p, s in zip(files, settings)]
     if previous is not None:  # checked like the others (and cached), but only its facts are used

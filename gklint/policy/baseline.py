@@ -14,7 +14,7 @@ import os
 from collections import Counter
 from dataclasses import dataclass, field
 
-from gklint.config import relative
+from gklint.policy.config import relative
 from gklint.findings import Finding
 
 FORMAT = 1
@@ -112,7 +112,7 @@ def load(path: str) -> Baseline:
 def apply(results, settings) -> list[dict]:
     """Move findings recorded in each file's baseline to `suppressed`; returns the stale entries
     (each with the baseline file), so a fixed finding can be dropped from the baseline."""
-    from gklint.suppress import Suppressed
+    from gklint.policy.suppress import Suppressed
 
     loaded: dict[str, Baseline] = {}
     checked: dict[str, set[str]] = {}

@@ -1,0 +1,76 @@
+"""What every command shares: exit codes, the Chinese argparse, help texts, error lines."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+PROGRESS_FROM = 10  # files; fewer finish before a progress bar would be worth drawing
+
+
+def codes(text: str) -> tuple[str, ...]:
+    return tuple(c.strip().upper() for c in text.split(",") if c.strip())
+
+
+FORMATS = "Word（.docx）、文本（.txt .text .md .markdown）、网页（.html .htm）、PDF（.pdf，需要 pdfplumber）"
+AGENCY_HELP = "发布期限：department 部门（1月31日），government 本级政府（3月31日），auto 按机关名称判断（默认）"
+RULESET_HELP = "规则集：内置名称（pre2019、gb2019、gb2021）或 .toml 路径（默认按报告年度选择）"
+
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with Chinese headings and help (the office users read Chinese); argparse's own error details
+    stay as argparse words them."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, add_help=False, formatter_class=_Formatter, **kwargs)
+        self._positionals.title, self._optionals.title = "参数", "选项"
+        self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_ERROR, f"{self.prog}: 错误：{_chinese(message)}\n")
+
+
+_ARGPARSE_ZH = (  # argparse's common messages, for the office users; anything else is shown as it is
+    (r"^argument (\S+): invalid choice: (.+?) \(choose from (.+)\)$", r"参数 \1：无效的取值 \2（可选：\3）"),
+    (r"^argument (\S+): invalid (\w+) value: (.+)$", r"参数 \1：无效的值 \3"),
+    (r"^argument (\S+): expected one argument$", r"参数 \1 需要一个值"),
+    (r"^the following arguments are required: (.+)$", r"缺少参数：\1"),
+    (r"^unrecognized arguments: (.+)$", r"无法识别的参数：\1"),
+)
+
+
+def _chinese(message: str) -> str:
+    import re
+
+    for pattern, replacement in _ARGPARSE_ZH:
+        if re.match(pattern, message):
+            return re.sub(pattern, replacement, message)
+    return message
+
+
+def error(message: str) -> int:
+    from gklint.output.text import clean
+
+    print(f"gklint: {clean(message)}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+def catalog_or_error(ref: str) -> dict | None:
+    """The rules of a rule set by code; None (after saying why) when it cannot be loaded."""
+    from gklint.checks import catalog
+    from gklint.ruleset.loader import RuleSetError, load
+
+    try:
+        return catalog([load(ref)])
+    except RuleSetError as exc:
+        error(f"规则集错误：{exc}")
+        return None
+
+

@@ -1,0 +1,2 @@
+"""What is shown: in-document directives, configuration (select, ignore, per-file-ignores), the baseline and
+the display threshold."""
