@@ -21,14 +21,14 @@ SETS = {"examples": ["examples"], "real": ["tests/data/real"], "pdf": ["tests/da
         "series": ["tests/data/series"], "seeds": ["tests/data/seeds"], "html": ["tests/data/html"],
         "libreoffice": ["tests/data/libreoffice"], "hostile": ["tests/data/hostile"]}
 FORMATS = ["full", "concise", "json", "sarif", "github", "junit", "html", "csv"]
-SECONDS = re.compile(r'("seconds": |用时 |time=")[0-9.]+|[0-9]+\.[0-9]+ ?(秒|s\b)')
+SECONDS = re.compile(r'("seconds": |用时 |time=")[0-9.]+|[0-9]+\.[0-9]+ ?(秒|s\b)|(id="run-date">)[^<]*')
 
 
 def _run(argv: list[str], cwd: Path) -> str:
     p = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=600,
                        env={"PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin", "NO_COLOR": "1",
                             "COLUMNS": "100", "GKLINT_CACHE_DIR": str(cwd / ".cache")})
-    return SECONDS.sub(r"\1<t>", f"$ {' '.join(argv)}\n[exit {p.returncode}]\n{p.stdout}\n--- stderr\n{p.stderr}")
+    return SECONDS.sub(r"\1\3<t>", f"$ {' '.join(argv)}\n[exit {p.returncode}]\n{p.stdout}\n--- stderr\n{p.stderr}")
 
 
 def main(out: Path) -> None:
@@ -50,6 +50,7 @@ def main(out: Path) -> None:
             for f in files:
                 if f.endswith(".docx"):
                     dst = work / "annotated" / (f.replace("/", "_"))
+                    dst.parent.mkdir(exist_ok=True)
                     text = _run(["gklint", "annotate", "--force", "-o", str(dst), f], work)
                     parts = ""
                     if dst.exists():
