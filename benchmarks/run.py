@@ -119,8 +119,9 @@ def stages(files: list[Path]) -> dict[str, float]:
         t0 = time.perf_counter()
         doc = read(str(path))
         t1 = time.perf_counter()
-        rs = choose_ruleset(*identify(doc), None)
-        report = bind(doc, rs)
+        known = identify(doc)
+        rs = choose_ruleset(known.year, known.layout, None)
+        report = bind(doc, rs, known)
         t2 = time.perf_counter()
         findings = sorted(checks.run(report, rs, checks.Context(rs)), key=Finding.sort_key)
         facts(report)  # kept for the checks across years

@@ -72,6 +72,7 @@ class Document:
     encoding: str | None = None
     properties: dict = field(default_factory=dict)
     comments: list[dict] = field(default_factory=list)
+    source: object = field(default=None, repr=False, compare=False)  # the reader's own read (a .docx Package)
 
     @property
     def paragraphs(self) -> list[Paragraph]:

@@ -28,7 +28,8 @@ W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 def _bind(path) -> object:
     doc = read(str(path))
-    return bind(doc, choose_ruleset(*identify(doc), None))
+    known = identify(doc)
+    return bind(doc, choose_ruleset(known.year, known.layout, None), known)
 
 
 # --- the real corpus ---

@@ -201,9 +201,8 @@ def test_file_level_finding_goes_on_the_title(tmp_path, capsys):
 def test_locator_finds_what_the_reader_read(path):
     """Each paragraph and each table cell gklint reports maps to the XML element with that text."""
     doc = read(str(path))
-    with zipfile.ZipFile(path) as zf:
-        root = locate.parse_xml(zf.read("word/document.xml"))
-    loc = locate.Locator(root, locate.numbered(str(path)))
+    root = locate.parse_xml(doc.source.parts["word/document.xml"])
+    loc = locate.Locator(root, locate.numbered(doc.source))
     squash = lambda s: "".join(s.split())  # noqa: E731
     for p in doc.paragraphs:
         el = loc.paragraph(p.loc.para)

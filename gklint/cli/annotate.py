@@ -21,7 +21,7 @@ def add(sub) -> None:
 
 
 def _annotate(args) -> int:
-    from gklint.output.annotate import annotate_file, default_output
+    from gklint.output.annotate import annotate_report, default_output
     from gklint.policy.config import ConfigError, Overrides, Resolver
     from gklint.run.runner import run
 
@@ -43,20 +43,20 @@ def _annotate(args) -> int:
         return error(f"配置错误：{exc}")
     if settings[0].ruleset and catalog_or_error(settings[0].ruleset) is None:
         return EXIT_ERROR
-    results = run([path], settings, 1)
+    results = run([path], settings, 1, keep_reports=True)  # annotated from this check: the file is read once
     from gklint.policy import baseline
-    from gklint.policy.suppress import below
+    from gklint.policy.apply import apply
 
     try:
-        baseline.apply(results, settings)
+        apply(results, settings)
     except baseline.BaselineError as exc:
         return error(str(exc))
     result = results[0]
     if result.unreadable:
         return error(f"{path}: {result.findings[0].message}，未生成批注副本")
-    findings = [f for f in result.findings if not below(f, settings[0].min_severity)]
+    findings = result.findings
     try:
-        done = annotate_file(path, out, findings)
+        done = annotate_report(result.report, out, findings)
     except OSError:
         raise
     except Exception as exc:  # a package gklint could read but cannot write comments into

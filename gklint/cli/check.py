@@ -106,8 +106,12 @@ def _check(args) -> int:
     else:
         results = run(files, settings, jobs, previous=previous)
     from gklint.policy import baseline
-    from gklint.policy.suppress import below
+    from gklint.policy.apply import apply
 
+    try:
+        stale = apply(results, settings, use_baseline=not args.write_baseline)
+    except baseline.BaselineError as exc:
+        return error(str(exc))
     if args.write_baseline:
         try:
             n = baseline.write(args.write_baseline, results)
@@ -116,16 +120,11 @@ def _check(args) -> int:
         print(f"已把 {len(results)} 个文件的 {n} 个问题写入基线 {args.write_baseline}"
               f"（之后用 --baseline {args.write_baseline} 只报告新问题）", file=sys.stderr)
         return EXIT_ERROR if missing or any(r.unreadable for r in results) else EXIT_OK
-    try:
-        stale = baseline.apply(results, settings)
-    except baseline.BaselineError as exc:
-        return error(str(exc))
-    for r, s in zip(results, settings):
-        r.findings = [f for f in r.findings if not below(f, s.min_severity)]
-        if not args.show_suppressed:
+    if not args.show_suppressed:
+        for r in results:
             r.suppressed = []
     if args.annotate:
-        _annotate_batch(args.annotate, results)
+        _annotate_batch(args.annotate, results, settings)
     elapsed = time.perf_counter() - start
 
     fmt = args.format or base.output_format
@@ -162,11 +161,13 @@ def _bad_selection(settings, args) -> bool:
     return bad
 
 
-def _annotate_batch(directory: str, results) -> None:
-    """check --annotate DIR: an annotated copy of every readable .docx, its folders mirrored in DIR."""
-    from gklint.output.annotate import annotate_file, default_output
+def _annotate_batch(directory: str, results, settings) -> None:
+    """check --annotate DIR: an annotated copy of every readable .docx, its folders mirrored in DIR. Checked in
+    worker processes or taken from the cache, each file is read once more here, in this process."""
+    from gklint.output.annotate import annotate_report, default_output
+    from gklint.run.engine import read_report
 
-    for r in results:
+    for r, s in zip(results, settings):
         if not r.path.lower().endswith(".docx"):
             error(f"{r.path}: 不是 .docx 文件，只有 Word 文档可以加批注，未生成批注副本")
             continue
@@ -182,7 +183,7 @@ def _annotate_batch(directory: str, results) -> None:
             error(f"{out}: 与被检查的文件相同，不覆盖")
             continue
         try:
-            annotate_file(r.path, out, r.findings)
+            annotate_report(read_report(r.path, s.ruleset)[1], out, r.findings)
         except OSError:
             raise
         except Exception as exc:  # a package gklint could read but cannot write comments into

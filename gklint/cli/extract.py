@@ -17,13 +17,20 @@ def add(sub) -> None:
 def _extract(args) -> int:
     from gklint.document import ReadError
     from gklint.output.extract import to_json, to_markdown
-    from gklint.readers import read
-    from gklint.report.bind import bind
+    from gklint.policy.config import ConfigError, Overrides, Resolver
+    from gklint.run.engine import read_report
 
+    try:
+        resolver = Resolver(Overrides())
+        settings = [resolver.for_path(p) for p in args.files]
+    except ConfigError as exc:
+        return error(f"配置错误：{exc}")
+    if any(s.ruleset and catalog_or_error(s.ruleset) is None for s in settings):
+        return EXIT_ERROR
     reports, status = [], EXIT_OK
-    for path in args.files:
-        try:
-            reports.append(bind(read(path)))
+    for path, s in zip(args.files, settings):
+        try:  # bound as check binds it: with the rule set check chooses
+            reports.append(read_report(path, s.ruleset)[1])
         except ReadError as exc:
             error(f"{path}: GK001 无法读取：{exc}")
             status = EXIT_ERROR
@@ -45,8 +52,9 @@ def _extract_suppressed(args, reports, status: int) -> int:
     from gklint.policy.config import ConfigError, Overrides, Resolver
     from gklint.output.extract import to_dict, to_markdown
     from gklint.output.text import clean, json_safe
-    from gklint.run.runner import run
+    from gklint.policy.apply import apply
     from gklint.policy.suppress import render
+    from gklint.run.runner import run
 
     try:
         resolver = Resolver(Overrides())
@@ -57,6 +65,7 @@ def _extract_suppressed(args, reports, status: int) -> int:
     if any(s.ruleset and catalog_or_error(s.ruleset) is None for s in settings):
         return EXIT_ERROR
     results = run(paths, settings, 1)
+    apply(results, settings, use_baseline=False)
     if args.format == "json":
         data = [{**to_dict(rep), "suppressed": [x.to_dict() for x in res.suppressed]}
                 for rep, res in zip(reports, results)]

@@ -56,15 +56,14 @@ def comment_text(f: Finding) -> list[str]:
     return lines
 
 
-def annotate(src: str, dst: str, findings: list[Finding], title_para: int | None = None,
+def annotate(pkg, dst: str, findings: list[Finding], title_para: int | None = None,
              headings: dict[str, int] | None = None) -> Annotated:
-    """Write `dst`, a copy of `src` with one comment per finding. `src` is only read. `headings`: the
-    paragraph of each section heading, for section findings that carry no paragraph of their own."""
-    with zipfile.ZipFile(src) as zf:
-        infos = zf.infolist()
-        parts = {i.filename: zf.read(i) for i in infos}
+    """Write `dst`, a copy of the package the reader read (`pkg`, gklint.readers.docx.package) with one
+    comment per finding. `headings`: the paragraph of each section heading, for section findings that carry
+    no paragraph of their own."""
+    infos, parts = pkg.infos, dict(pkg.parts)
     root = locate.parse_xml(parts[DOCUMENT])
-    locator = locate.Locator(root, locate.numbered(src))
+    locator = locate.Locator(root, locate.numbered(pkg))
     part = locate.comments_part(parts.get)
     croot = locate.parse_xml(parts[part]) if part in parts else etree.Element(
         W + "comments", nsmap={"w": locate.WNS})
@@ -302,15 +301,9 @@ def _split(run, t, k: int):
     return second
 
 
-def annotate_file(path: str, out: str, findings: list[Finding]) -> Annotated:
-    """Annotate `path` into `out`; the title and section headings are looked up (a second read) only when
-    a finding has no paragraph or cell of its own and so belongs on its section's heading or the title."""
-    title, headings = None, {}
-    if any(not ({"para", "table_index"} & set(f.location)) for f in findings):
-        from gklint.readers import read
-        from gklint.report.bind import bind
-
-        report = bind(read(path))
-        title = report.title_loc.para if report.title_loc else None
-        headings = {s.key: s.loc.para for s in report.sections if s.loc and s.loc.para}
-    return annotate(path, out, findings, title, headings)
+def annotate_report(report, out: str, findings: list[Finding]) -> Annotated:
+    """Annotate a checked .docx into `out` from its check's report (kept in the process that read it): the
+    package the reader read, the title and the section headings binding found."""
+    title = report.title_loc.para if report.title_loc else None
+    headings = {s.key: s.loc.para for s in report.sections if s.loc and s.loc.para}
+    return annotate(report.document.source, out, findings, title, headings)

@@ -11,7 +11,6 @@ A directive without a reason is GK005; one that suppresses nothing (or names no 
 from __future__ import annotations
 
 import re
-import zipfile
 from dataclasses import dataclass, field
 
 from gklint.document import Paragraph, Table
@@ -89,13 +88,13 @@ def unhide_html(text: str) -> str:
     return _HIDDEN.sub(lambda m: "<p>" + m.group(1).replace("<", "&lt;") + "</p>", text)
 
 
-def take_directives(doc) -> list[Directive]:
-    """The directives of a read document. Directive lines are removed from the text so that no rule and
+def take_directives(doc) -> tuple[list[Directive], list]:
+    """The directives of a read document, and its blocks without the directive lines, so that no rule and
     no section binding ever sees them."""
     if doc.reader.startswith("docx"):
         if not any("gklint" in (c.get("comment") or "").lower() for c in doc.comments):
-            return []  # the common case costs nothing
-        return _docx_directives(doc.path)
+            return [], doc.blocks  # the common case costs nothing
+        return _docx_directives(doc.source), doc.blocks
     out, keep, pending = [], [], []
     for block in doc.blocks:
         parsed = parse(block.text) if isinstance(block, Paragraph) else None
@@ -108,22 +107,20 @@ def take_directives(doc) -> list[Directive]:
             d.targets.append({"table_index": block.loc.table} if isinstance(block, Table) else _loc(block.loc))
         pending = []
         keep.append(block)
-    doc.blocks = keep
-    return out
+    return out, keep
 
 
 def _loc(loc) -> dict:
     return {"line": loc.line} if loc.line is not None else {"para": loc.para}
 
 
-def _docx_directives(path: str) -> list[Directive]:
+def _docx_directives(pkg) -> list[Directive]:
     from gklint.readers.docx import locate
 
     try:
-        with zipfile.ZipFile(path) as zf:
-            root = locate.parse_xml(zf.read(locate.DOCUMENT))
-            found = locate.comments(zf, root)
-        locator = locate.Locator(root, locate.numbered(path))
+        root = locate.parse_xml(pkg.parts[locate.DOCUMENT])
+        found = locate.comments(pkg, root)
+        locator = locate.Locator(root, locate.numbered(pkg))
     except Exception:  # the reader has already read this file; a comment we cannot place is only lost
         return []
     out = []
@@ -190,15 +187,21 @@ def _covers(target: dict, loc: dict) -> bool:
     return loc.get("para") is not None and loc.get("para") == target.get("para")
 
 
+def covering(f: Finding, directives: list[Directive]) -> Directive | None:
+    """The first directive that covers the finding (never an unreadable file's GK001)."""
+    if f.code == "GK001":
+        return None
+    return next((d for d in directives if any(f.code.startswith(c) for c in d.codes)
+                 and any(_covers(t, f.location) for t in d.targets)), None)
+
+
 def apply(findings: list[Finding], directives: list[Directive]) -> tuple[list[Finding], list[Suppressed]]:
     """Findings not covered by a directive (plus GK005/GK006 about the directives), and those covered."""
     if not directives:
         return findings, []
     kept, suppressed = [], []
     for f in findings:
-        d = None if f.code == "GK001" else next(
-            (d for d in directives if any(f.code.startswith(c) for c in d.codes)
-             and any(_covers(t, f.location) for t in d.targets)), None)
+        d = covering(f, directives)
         if d is None:
             kept.append(f)
         else:

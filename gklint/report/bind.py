@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 
 from gklint.document import Document, Loc, Paragraph, Table
 from gklint.findings import table_name
@@ -32,35 +33,59 @@ PUBLISHED_SEARCH = 12  # paragraphs at the top where a page's "发布日期：" 
 STREAM_CELL_MAX = 60  # a paragraph longer than this is running text, not one cell of a loose table
 
 
-def identify(doc: Document) -> tuple[int | None, str | None]:
-    """The report year (from the title) and the table layout: what chooses the rule set, found before
-    anything is bound, so that binding happens once, with that rule set's sections and tables."""
+def identify(doc: Document) -> Report:
+    """The title (report year, agency) and the table layout: what chooses the rule set, found before anything
+    is bound, so that binding happens once, with that rule set's sections and tables; `bind` reuses them."""
     report = Report(document=doc)
     _title(report)
-    layout, _scores = detect_layout(doc, layouts())
-    return report.year, layout
+    report.layout, report.layout_scores = detect_layout(doc, layouts())
+    return report
 
 
-def bind(doc: Document, ruleset: RuleSet | None = None) -> Report:
+def bind(doc: Document, ruleset: RuleSet | None = None, known: Report | None = None) -> Report:
     """Sections and tables as `ruleset` describes them (the national template when None); the tables with the
-    national layout the document's tables have when the rule set's layout is another (GK207 says so)."""
+    national layout the document's tables have when the rule set's layout is another (GK207 says so).
+    `known`: what `identify` found; reused where binding would find the same (nothing was split off)."""
     schemas = layouts()
     sections = (ruleset or schemas[-1]).sections
+    blocks = split_run_in_headings(doc.blocks, sections)
+    same = known is not None and len(blocks) == len(doc.blocks)  # identify saw these very blocks
+    doc = replace(doc, blocks=blocks)  # the reader's Document is left as it was read
     report = Report(document=doc)
-    doc.blocks = split_run_in_headings(doc.blocks, sections)
     report.sections = find_sections(doc, sections)
-    _title(report)
+    if same and _title_before_headings(known, report):
+        report.title, report.title_loc, report.year, report.agency = (known.title, known.title_loc, known.year,
+                                                                     known.agency)
+    else:
+        _title(report)
     _publication(report)
     _agency(report)
     if report.publication is None:
         _page_date(report)
     _period(report)
-    report.layout, report.layout_scores = detect_layout(doc, schemas)
+    if same:
+        report.layout, report.layout_scores = known.layout, known.layout_scores
+    else:
+        report.layout, report.layout_scores = detect_layout(doc, schemas)
     schema = next((s for s in schemas if s.layout == report.layout), schemas[-1])
     if ruleset is not None and ruleset.tables and report.layout in (None, ruleset.layout):
         schema = ruleset  # a province's rule set may add rows: bind with its own tables
     set_tables(report, bind_tables(doc, report, schema))
     return report
+
+
+def _title_before_headings(known: Report, report: Report) -> bool:
+    """identify looked for the title without sections; bind looks only above the first heading. The same
+    title is found when identify's title (or none: fewer paragraphs cannot find one) is above it."""
+    if known.title_loc is None:
+        return True
+    headings = {s.loc for s in report.sections}
+    for block in report.document.blocks:
+        if block.loc == known.title_loc:
+            return True
+        if block.loc in headings:
+            return False
+    return False
 
 
 def set_tables(report: Report, bound: dict) -> None:

@@ -78,12 +78,13 @@ def get(k: str, path: str) -> FileResult | None:
     try:
         with open(_entry(k), encoding="utf-8") as fh:
             d = json.load(fh)
-        from gklint.policy.suppress import Suppressed
+        from gklint.policy.suppress import Directive, Suppressed
 
         result = FileResult(path, d["template"], d.get("ruleset_path"), d["report_year"],
                             [Finding.from_dict(f) for f in d["findings"]], d["unreadable"], skipped=d["skipped"],
                             suppressed=[Suppressed.from_dict(x) for x in d.get("suppressed", [])],
-                            agency=d.get("agency", ""), layout=d.get("layout"), facts=d.get("facts"))
+                            agency=d.get("agency", ""), layout=d.get("layout"), facts=d.get("facts"),
+                            directives=[Directive.from_dict(x) for x in d.get("directives", [])])
         return result if _valid(result) else None
     except Exception:  # noqa: BLE001 - any malformed entry is a miss
         return None
@@ -115,7 +116,8 @@ def put(k: str, result: FileResult) -> None:
             "unreadable": result.unreadable, "skipped": result.skipped,
             "agency": result.agency, "layout": result.layout, "facts": result.facts,
             "findings": [f.to_dict() for f in result.findings],
-            "suppressed": [x.to_dict() for x in result.suppressed]}
+            "suppressed": [x.to_dict() for x in result.suppressed],
+            "directives": [x.to_dict() for x in result.directives]}
     try:
         _prepare(os.path.dirname(entry))
         tmp = f"{entry}.{os.getpid()}.tmp"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from gklint.document import ReadError
 from gklint.findings import Finding
@@ -26,6 +26,8 @@ class FileResult:
     agency: str = ""  # report.agency and report.layout, kept when the report itself is dropped (workers, cache)
     layout: str | None = None
     facts: dict | None = None  # what the next year's report is compared with (gklint/checks/across.py)
+    directives: list = field(default_factory=list)  # gklint.policy.suppress.Directive, applied by policy.apply
+    compared: bool = False  # compared with last year's report (pairing): its directives for GK60x count
 
     def to_dict(self) -> dict:
         d = {"path": self.path, "template": self.template, "report_year": self.report_year,
@@ -43,13 +45,29 @@ def choose_ruleset(year: int | None, layout: str | None, ref: str | None) -> Rul
     return for_year(year)
 
 
+def understand(doc, ruleset: str | None = None):
+    """Identify the report, choose its rule set and bind once with it: (rule set, report)."""
+    known = identify(doc)
+    rs = choose_ruleset(known.year, known.layout, ruleset)
+    return rs, bind(doc, rs, known)
+
+
+def read_report(path: str, ruleset: str | None = None):
+    """A file read and bound as `check` binds it (directive lines out, the rule set check chooses):
+    (rule set, report). Raises ReadError."""
+    from gklint.policy import suppress
+
+    doc = read(path)
+    _directives, blocks = suppress.take_directives(doc)
+    return understand(replace(doc, blocks=blocks), ruleset)
+
+
 def check_document(doc, ruleset: str | None = None, agency_kind: str = "auto"):
-    """Identify the report, choose its rule set, bind once with it and run it: (rule set, report, findings)."""
+    """Bind once with the report's rule set and run it: (rule set, report, findings)."""
     from gklint import checks
     from gklint.checks.identity import regroup
 
-    rs = choose_ruleset(*identify(doc), ruleset)
-    report = bind(doc, rs)
+    rs, report = understand(doc, ruleset)
     findings = checks.run(report, rs, checks.Context(rs, agency_kind))
     findings = regroup(report, rs, findings)  # one wrong cell behind several identity findings: one finding
     if any(f.code == "GK002" for f in findings):  # not a report at all: "section 一 missing" etc. is noise
@@ -67,18 +85,16 @@ def check_file(path: str, ruleset: str | None = None, agency_kind: str = "auto")
         return result
     from gklint.policy import suppress
 
-    directives = suppress.take_directives(doc)
-    rs, report, result.findings = check_document(doc, ruleset, agency_kind)
+    directives, blocks = suppress.take_directives(doc)
+    rs, report, result.findings = check_document(replace(doc, blocks=blocks), ruleset, agency_kind)
     suppress.resolve_sections(directives, report)
-    directives, later = suppress.split(directives, across.codes(rs))
-    result.findings, result.suppressed = suppress.apply(result.findings, directives)
     result.template, result.ruleset_path, result.report_year, result.report = rs.name, rs.path, report.year, report
     result.agency, result.layout = report.agency, report.layout
     if not looks_like_report(report):
-        result.skipped, result.findings, result.suppressed, result.template = True, [], [], None
+        result.skipped, result.findings, result.template = True, [], None
     else:
+        result.directives = directives
         result.facts = across.facts(report)
-        result.facts["directives"] = [d.to_dict() for d in later]  # applied to the findings across years
     return result
 
 

@@ -1,6 +1,6 @@
 """Checks across years: each report paired with the same agency's report of the year before (both in the run,
 or the one given with --previous), then compared by the rule set's `across` rules (gklint/checks/across.py).
-Runs after every file is read, before the settings (select, ignore, per-file-ignores) apply."""
+Runs after every file is read, before what is shown is decided (gklint/policy/apply.py)."""
 
 from __future__ import annotations
 
@@ -105,17 +105,15 @@ def check_across(results, settings, previous=None) -> None:
 
 
 def _compare(cur, prev, problem: str) -> None:
-    from gklint.policy import suppress
     from gklint.checks.across import check_pair
+    from gklint.policy.apply import own_shown
     from gklint.ruleset.loader import load
 
     try:
         rs = load(cur.ruleset_path or cur.template)
-        new = check_pair(cur.facts, prev.facts, prev.path, rs, cur.findings, problem)
-        directives = [suppress.Directive.from_dict(d) for d in cur.facts.get("directives", [])]
-        new, hidden = suppress.apply(new, directives)
+        new = check_pair(cur.facts, prev.facts, prev.path, rs, own_shown(cur), problem)
+        cur.compared = True
     except Exception as exc:  # noqa: BLE001 - a bug here must not end the run; say so plainly
-        new, hidden = [Finding("GK001", "error", f"gklint 内部错误（跨年度检查，{type(exc).__name__}: {exc}），"
-                                                 "请把这两个文件报告给 gklint 维护者", {})], []
+        new = [Finding("GK001", "error", f"gklint 内部错误（跨年度检查，{type(exc).__name__}: {exc}），"
+                                         "请把这两个文件报告给 gklint 维护者", {})]
     cur.findings = sorted(cur.findings + new, key=Finding.sort_key)
-    cur.suppressed += hidden

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from gklint.policy.config import Resolver, Settings
 from gklint.run.engine import FileResult, check_file
 from gklint.findings import Finding
-from gklint.policy.suppress import Suppressed
 
 PARALLEL_FROM = 8  # below this many files a process pool costs more than it saves
 
@@ -92,14 +91,15 @@ def _new(path: str, seen: set) -> bool:
     return True
 
 
-def _work(job: Job) -> FileResult:
+def _work(job: Job, keep_report: bool = False) -> FileResult:
     try:
         result = check_file(job.path, job.ruleset, job.agency_kind)
     except Exception as exc:  # a reader or rule bug must not end the run; say so plainly
         result = FileResult(job.path, unreadable=True)
         result.findings.append(Finding("GK001", "error", f"gklint 内部错误（{type(exc).__name__}: {exc}），"
                                        "请把此文件报告给 gklint 维护者", {}))
-    result.report = None  # large and not needed after the rules ran; keeps worker results cheap to send
+    if not keep_report:
+        result.report = None  # large and not needed after the rules ran; keeps worker results cheap to send
     return result
 
 
@@ -108,10 +108,12 @@ def default_jobs(n_files: int) -> int:
 
 
 def run(files: list[str], settings: list[Settings], jobs: int, advance=None,
-        previous: tuple[str, Settings] | None = None) -> list[FileResult]:
+        previous: tuple[str, Settings] | None = None, keep_reports: bool = False) -> list[FileResult]:
     """Check `files` (settings[i] belongs to files[i]); results in input order; `advance()` after each file.
     Unchanged files come from the cache when their settings allow it. Reports of one agency for consecutive
-    years are then compared (`previous`: the previous year's report given with --previous, and its settings)."""
+    years are then compared (`previous`: the previous year's report given with --previous, and its settings).
+    Every finding is returned: what is shown is decided after, by gklint.policy.apply. `keep_reports`: check
+    in this process, not from the cache, and keep each report (and what the reader read) for annotate/fix."""
     from gklint.run import cache
     from gklint.run.pairing import check_across
 
@@ -119,26 +121,23 @@ def run(files: list[str], settings: list[Settings], jobs: int, advance=None,
     if previous is not None:  # checked like the others (and cached), but only its facts are used
         work.append(Job(previous[0], previous[1].ruleset, previous[1].agency_kind))
         settings = list(settings) + [previous[1]]
-    keys = [cache.key(j.path, j.ruleset, j.agency_kind) if s.cache else None for j, s in zip(work, settings)]
+    keys = [cache.key(j.path, j.ruleset, j.agency_kind) if s.cache and not keep_reports else None
+            for j, s in zip(work, settings)]
     results: list[FileResult | None] = [cache.get(k, j.path) if k else None for j, k in zip(work, keys)]
     todo = [i for i, r in enumerate(results) if r is None]
     if advance:
         for _ in range(len(files) - sum(1 for i in todo if i < len(files))):
             advance()
-    for i, result in zip(todo, _check_all([work[i] for i in todo], jobs)):
+    checked = (_work(work[i], keep_report=True) for i in todo) if keep_reports else \
+        _check_all([work[i] for i in todo], jobs)
+    for i, result in zip(todo, checked):
         results[i] = result
         if keys[i]:
             cache.put(keys[i], result)
         if advance and i < len(files):
             advance()
     before = results.pop() if previous is not None else None
-    settings = settings[:len(results)]
-    check_across(results, settings, before)
-    for result, s in zip(results, settings):
-        by_config = [Suppressed(f, "config", s.why_disabled(f.code, result.path))
-                     for f in result.findings if not s.enabled(f.code, result.path)]
-        result.suppressed = [x for x in result.suppressed if s.enabled(x.finding.code, result.path)] + by_config
-        result.findings = s.apply(result.findings, result.path)
+    check_across(results, settings[:len(results)], before)
     return results
 
 

@@ -9,13 +9,12 @@ tables; everything else here maps XML by structure, as `gklint.readers.docx.read
 from __future__ import annotations
 
 import posixpath
-import zipfile
 from dataclasses import dataclass, field
 
 from lxml import etree
 
 from gklint.readers.docx.reader import _phantom_columns  # the same grid as the reader: phantom columns dropped
-from gklint.readers.docx.normalise import _ZERO_WIDTH
+from gklint.readers.docx.normalise import _ZERO_WIDTH, STAMP, stamp
 
 WNS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = "{%s}" % WNS
@@ -24,6 +23,7 @@ DOCUMENT = "word/document.xml"
 COMMENTS = "word/comments.xml"
 DOC_RELS = "word/_rels/document.xml.rels"
 COMMENTS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"  # a text box's 2nd copy
 
 
 def parse_xml(data: bytes):
@@ -33,54 +33,37 @@ def parse_xml(data: bytes):
 
 @dataclass
 class Numbered:
-    """XPaths (in word/document.xml) of gklint's paragraphs and tables by their Loc.para / Loc.table."""
-    paras: dict[int, str] = field(default_factory=dict)
-    tables: dict[int, str] = field(default_factory=dict)
+    """gklint's paragraphs and tables (Loc.para / Loc.table) as indexes of the original document.xml's w:p and
+    w:tbl elements in document order."""
+    paras: dict[int, int] = field(default_factory=dict)
+    tables: dict[int, int] = field(default_factory=dict)
     hidden: frozenset = frozenset()  # character styles that hide text (the reader drops their runs)
 
 
-_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"  # a text box's 2nd copy
-_STAMP = "{urn:gklint}i"  # a private attribute: which original element a normalised one came from
-
-
-def numbered(path: str) -> Numbered:
-    """Number paragraphs and tables as the reader does — on document.xml normalised as the reader reads it
-    (revisions accepted, content controls unwrapped …: gklint.readers.docx.normalise), body paragraphs counted as
-    Word counts them (gklint.readers.docx.reader._body_numbers), body tables in order — and record for each the
-    XPath of the element it came from in the original XML, which is what gets annotated."""
-    from gklint.readers.docx.normalise import hidden_styles, normalise_document
-
-    with zipfile.ZipFile(path) as zf:
-        original = zf.read(DOCUMENT)
-        styles = zf.read("word/styles.xml") if "word/styles.xml" in zf.namelist() else None
-    root = parse_xml(original)
-    tree = root.getroottree()
-    paths = {}
-    for i, el in enumerate(root.iter(W + "p", W + "tbl")):
-        paths[str(i)] = tree.getpath(el)
-        el.set(_STAMP, str(i))
-    stamped = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    hidden = frozenset(hidden_styles(styles))
-    normal = parse_xml(normalise_document(stamped, set(hidden)) or stamped)
-    out, para_no, table_no = Numbered(hidden=hidden), 0, 0
+def numbered(pkg) -> Numbered:
+    """Number paragraphs and tables as the reader does — on document.xml as the reader read it (normalised
+    and stamped by the reader: gklint.readers.docx.normalise), body paragraphs counted as Word counts them
+    (gklint.readers.docx.reader._body_numbers), body tables in order. Once per package."""
+    if "numbered" in pkg.cache:
+        return pkg.cache["numbered"]
+    if pkg.normalised:
+        normal = parse_xml(pkg.normalised)
+    else:  # the reader read the XML as it is
+        normal = parse_xml(pkg.parts[DOCUMENT])
+        stamp(normal)
+    out, para_no, table_no = Numbered(hidden=pkg.hidden), 0, 0
     body = normal.find(W + "body")
     for child in body if body is not None else ():
         if child.tag == W + "p":
             para_no += 1
-            if child.get(_STAMP) in paths:
-                out.paras[para_no] = paths[child.get(_STAMP)]
+            if child.get(STAMP) is not None:
+                out.paras[para_no] = int(child.get(STAMP))
         elif child.tag == W + "tbl":
             table_no += 1
-            if child.get(_STAMP) in paths:
-                out.tables[table_no] = paths[child.get(_STAMP)]
+            if child.get(STAMP) is not None:
+                out.tables[table_no] = int(child.get(STAMP))
+    pkg.cache["numbered"] = out
     return out
-
-
-def find(root, xpath: str | None):
-    if not xpath:
-        return None
-    hits = root.getroottree().xpath(xpath, namespaces={k: v for k, v in root.nsmap.items() if k})
-    return hits[0] if hits else None
 
 
 def visible(el, hidden: frozenset = frozenset()):
@@ -151,15 +134,20 @@ class Locator:
         self.root = root
         self.numbers = numbers
         self._grids: dict[int, dict] = {}
+        self._elements = list(root.iter(W + "p", W + "tbl"))  # held: lxml keeps these proxies, so `is` holds
+        self._index = {el: i for i, el in enumerate(self._elements)}
 
     def text(self, el) -> str:
         return text_of(el, self.numbers.hidden)
 
+    def _element(self, i: int | None):
+        return self._elements[i] if i is not None and i < len(self._elements) else None
+
     def paragraph(self, para: int | None):
-        return find(self.root, self.numbers.paras.get(para)) if para else None
+        return self._element(self.numbers.paras.get(para)) if para else None
 
     def table(self, k: int | None):
-        return find(self.root, self.numbers.tables.get(k)) if k else None
+        return self._element(self.numbers.tables.get(k)) if k else None
 
     def cell(self, k: int | None, row: int | None, col: int | None):
         tbl = self.table(k)
@@ -174,8 +162,8 @@ class Locator:
         tc = next(iter(p.iterancestors(W + "tc")), None)
         if tc is not None:
             tbls = list(tc.iterancestors(W + "tbl"))
-            path = tbls[-1].getroottree().getpath(tbls[-1])
-            k = next((n for n, x in self.numbers.tables.items() if x == path), None)
+            i = self._index.get(tbls[-1])
+            k = next((n for n, x in self.numbers.tables.items() if x == i), None)
             if k is None:
                 return {}
             if k not in self._grids:
@@ -185,8 +173,8 @@ class Locator:
                 return {"table_index": k}
             r, c = min(cells)
             return {"table_index": k, "grid_row": r, "grid_col": c}
-        path = p.getroottree().getpath(p)
-        n = next((n for n, x in self.numbers.paras.items() if x == path), None)
+        i = self._index.get(p)
+        n = next((n for n, x in self.numbers.paras.items() if x == i), None)
         return {"para": n} if n is not None else {}
 
 
@@ -210,14 +198,13 @@ def comments_part(read) -> str:
     return COMMENTS
 
 
-def comments(zf: zipfile.ZipFile, root) -> list[WordComment]:
+def comments(pkg, root) -> list[WordComment]:
     """The comments of the package with the paragraphs each is anchored on (commentRangeStart/End, or
     the paragraph of the commentReference when a writer left out the range)."""
-    names = set(zf.namelist())
-    part = comments_part(lambda n: zf.read(n) if n in names else None)
-    if part not in names:
+    part = comments_part(pkg.get)
+    if pkg.get(part) is None:
         return []
-    croot = parse_xml(zf.read(part))
+    croot = parse_xml(pkg.get(part))
     found = {}
     for c in croot.findall(W + "comment"):
         cid = c.get(W + "id")

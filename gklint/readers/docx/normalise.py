@@ -11,9 +11,7 @@ disk, and only when something changed.
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 
 from lxml import etree
 
@@ -44,20 +42,6 @@ _INLINE_MARKS = {W + t for t in ("bookmarkStart", "bookmarkEnd", "commentRangeSt
                                  "permStart", "permEnd", "proofErr")}
 
 
-def normalised_package(zf: zipfile.ZipFile, styles_xml: bytes | None) -> io.BytesIO | None:
-    """The .docx with a normalised document.xml, in memory; None when nothing needed changing."""
-    xml = normalise_document(zf.read(DOCUMENT), hidden_styles(styles_xml))
-    if xml is None:
-        return None
-    out = io.BytesIO()
-    # ZIP_STORED: docx2python reads it once, right away; compressing again would only cost time
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as zout:
-        for info in zf.infolist():
-            zout.writestr(info.filename, xml if info.filename == DOCUMENT else zf.read(info))
-    out.seek(0)
-    return out
-
-
 def hidden_styles(styles_xml: bytes | None) -> set[str]:
     """Character styles that hide text (w:vanish), directly or through w:basedOn."""
     if not styles_xml or b"vanish" not in styles_xml:
@@ -84,11 +68,24 @@ def hidden_styles(styles_xml: bytes | None) -> set[str]:
     return out
 
 
-def normalise_document(xml: bytes, hidden: set[str] = frozenset()) -> bytes | None:
-    """document.xml as Word shows it with all revisions accepted; None if it is already so."""
+STAMP = "{urn:gklint}i"  # a private attribute: which original w:p / w:tbl (in document order) an element was
+
+
+def stamp(root) -> None:
+    """Mark every paragraph and table with its index in the original XML, so that the elements a
+    normalised document keeps can be found again in the original (locate.numbered)."""
+    for i, el in enumerate(root.iter(W + "p", W + "tbl")):
+        el.set(STAMP, str(i))
+
+
+def normalise_document(xml: bytes, hidden: set[str] = frozenset(), stamped: bool = False) -> bytes | None:
+    """document.xml as Word shows it with all revisions accepted (its elements stamped when `stamped`);
+    None if it is already so."""
     if not _may_need_work(xml, hidden):
         return None
     root = etree.fromstring(xml, _parser())
+    if stamped:
+        stamp(root)
     changed = False
     for step in (_alternate_content, _unwrap, _revisions, _deleted_marks, _toc_fields, _cell_text_boxes,
                  _nested_tables):
@@ -118,7 +115,7 @@ def _may_need_work(xml: bytes, hidden: set[str]) -> bool:
 
 
 def _parser() -> etree.XMLParser:
-    # check_zip has refused DTDs already; this parser would not resolve them anyway
+    # the package reader has refused DTDs already; this parser would not resolve them anyway
     return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
 

@@ -10,19 +10,16 @@ text and TOC results dropped …) in an in-memory copy of the package.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import warnings
 import zipfile
 
 from gklint.document import Cell, Document, Loc, Paragraph, ReadError, Table, number_tables
 from gklint.readers.docx.numbering import W, Numbering
-from gklint.readers.docx.normalise import normalised_package
+from gklint.readers.docx.normalise import hidden_styles, normalise_document
+from gklint.readers.docx.package import DOCUMENT, open_package
 
-MAX_PART_BYTES = 32 * 1024 * 1024  # the largest real report seen has a 0.8 MB document.xml; a zip bomb has GBs
-MAX_TOTAL_BYTES = 128 * 1024 * 1024
-MAX_RATIO = 200  # Word XML compresses 5–20×; thousands means a bomb
-MAX_OLE_SCAN = 4 * 1024 * 1024
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 PHANTOM_TWIPS = 30
 BEIJING = dt.timezone(dt.timedelta(hours=8))
 
@@ -36,82 +33,19 @@ _MARKERS = re.compile(
 _DX_NUM_PREFIX = re.compile(r"^\t*(?:--|[0-9A-Za-z]+\)|[^\t\w]?)\t")
 
 
-def check_zip(path: str) -> None:
-    """Refuse what is not a plausible, safe .docx before docx2python (and lxml) see it."""
-    try:
-        with zipfile.ZipFile(path) as zf:
-            infos = {i.filename: i for i in zf.infolist()}
-            _check_sizes(infos)
-            if "word/document.xml" not in infos:
-                raise ReadError(".docx 中缺少 word/document.xml，不是完整的 Word 文档")
-            for name, info in infos.items():
-                if name.endswith((".xml", ".rels")):
-                    _check_xml(name, _read_bounded(zf, info))
-    except zipfile.BadZipFile:
-        raise ReadError(_not_a_zip(path)) from None
-    except (zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError, ValueError) as exc:
-        raise ReadError(f".docx 的 zip 结构无法读取（{exc}）") from None
-
-
-def _check_sizes(infos: dict) -> None:
-    total = 0
-    for info in infos.values():
-        total += info.file_size
-        ratio = info.file_size / max(info.compress_size, 1)
-        if info.file_size > MAX_PART_BYTES or (info.file_size > 1024 * 1024 and ratio > MAX_RATIO):
-            raise ReadError(f".docx 中的 {info.filename} 解压后声明为 {info.file_size} 字节"
-                            f"（压缩比 {ratio:.0f}），超过上限，疑似 zip 炸弹，拒绝读取")
-    if total > MAX_TOTAL_BYTES:
-        raise ReadError(f".docx 解压后共 {total} 字节，超过上限 {MAX_TOTAL_BYTES} 字节，拒绝读取")
-
-
-def _read_bounded(zf: zipfile.ZipFile, info) -> bytes:
-    """At most the declared size (+1 to notice a lie); zipfile checks the CRC of what it inflates."""
-    with zf.open(info) as fh:
-        data = fh.read(info.file_size + 1)
-    if len(data) > info.file_size:
-        raise ReadError(f".docx 中的 {info.filename} 实际大小超过声明，文件已损坏或被篡改")
-    return data
-
-
-def _check_xml(name: str, data: bytes) -> None:
-    """Word never writes a DTD; one in a .docx can only be an entity attack (XXE, billion laughs)."""
-    head = data[:4]
-    if head[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in head:
-        text = data.decode("utf-16", "replace")
-    else:
-        text = data.decode("utf-8", "replace")
-    if "<!DOCTYPE" in text or "<!ENTITY" in text:
-        raise ReadError(f".docx 中的 {name} 含有 DTD 或实体声明（Word 从不这样写），"
-                        "可能是 XXE 或实体膨胀攻击，拒绝读取")
-
-
-def _not_a_zip(path: str) -> str:
-    with open(path, "rb") as fh:
-        head = fh.read(8)
-        if head != OLE_MAGIC:
-            return "不是有效的 .docx（zip）文件，可能已损坏或被截断"
-        fh.seek(0)
-        data = fh.read(MAX_OLE_SCAN)
-    # OLE directory entries hold stream names in UTF-16LE
-    if "EncryptedPackage".encode("utf-16-le") in data or "EncryptionInfo".encode("utf-16-le") in data:
-        return "是设置了打开密码的（加密的）.docx，gklint 无法读取；请在 Word/WPS 中取消密码后另存为 .docx"
-    return ("是旧版 Word .doc 或 WPS 文档（OLE 复合文档），不是 .docx；请在 Word/WPS 中另存为 .docx，"
-            "或用 `soffice --headless --convert-to docx 文件名` 转换后再检查")
-
-
 def read_docx(path: str) -> Document:
-    check_zip(path)
+    pkg = open_package(path)
     try:
         from docx2python import docx2python
     except ImportError as exc:  # pragma: no cover - a hard dependency
         raise ReadError(f"无法导入 docx2python：{exc}") from None
     try:
-        with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-            styles = _read_part(zf, "word/styles.xml", names)
-            numbering = Numbering.from_xml(_read_part(zf, "word/numbering.xml", names), styles)
-            source = normalised_package(zf, styles) or path  # what Word shows; the file itself is never written
+        styles = pkg.get("word/styles.xml")
+        numbering = Numbering.from_xml(pkg.get("word/numbering.xml"), styles)
+        pkg.hidden = frozenset(hidden_styles(styles))
+        pkg.normalised = normalise_document(pkg.parts[DOCUMENT], set(pkg.hidden), stamped=True)
+        # what Word shows, in memory; the file itself is never written
+        source = io.BytesIO(_with_document(pkg, pkg.normalised) if pkg.normalised else pkg.data)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # docx2python warns on chineseCounting; we render it ourselves
             with docx2python(source, duplicate_merged_cells=False) as dx:
@@ -122,7 +56,7 @@ def read_docx(path: str) -> Document:
         raise
     except Exception as exc:  # docx2python and lxml raise many kinds on broken parts
         raise ReadError(f"docx2python 无法解析此文件：{type(exc).__name__}: {exc}") from None
-    doc = Document(path=path, reader="docx (docx2python)")
+    doc = Document(path=path, reader="docx (docx2python)", source=pkg)
     doc.properties = _properties(props)
     doc.comments = [{"text": c[0], "author": c[1], "date": c[2], "comment": c[3]} for c in comments
                     if isinstance(c, (tuple, list)) and len(c) >= 4]
@@ -130,8 +64,13 @@ def read_docx(path: str) -> Document:
     return doc
 
 
-def _read_part(zf: zipfile.ZipFile, name: str, names: set[str]) -> bytes | None:
-    return zf.read(name) if name in names else None
+def _with_document(pkg, xml: bytes) -> bytes:
+    """The package with another document.xml (ZIP_STORED: docx2python reads it once, right away)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as zout:
+        for info in pkg.infos:
+            zout.writestr(info.filename, xml if info.filename == DOCUMENT else pkg.parts[info.filename])
+    return out.getvalue()
 
 
 def _properties(props: dict) -> dict:
