@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
+from gklint import output
 from gklint.cli.common import (AGENCY_HELP, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, FORMATS, PROGRESS_FROM, RULESET_HELP,
                                codes, error)
 
@@ -14,7 +15,7 @@ def add(sub) -> None:
     ck.add_argument("paths", nargs="*", metavar="路径",
                     help="文件或目录（目录递归查找支持的格式；默认当前目录）")
     ck.add_argument("--output-format", "--format", dest="format",
-                    choices=("full", "concise", "json", "sarif", "github", "junit", "html", "csv"),
+                    choices=output.NAMES,
                     help="输出格式（默认 full，或配置中的 output-format）")
     ck.add_argument("-o", "--output-file", metavar="文件", help="输出写入文件而不是标准输出")
     ck.add_argument("--select", type=codes, metavar="代码", help="只检查这些代码或前缀，逗号分隔，如 GK3,GK501")
@@ -59,7 +60,7 @@ def _check(args) -> int:
     import time
 
     from gklint.policy.config import ConfigError, Overrides, Resolver
-    from gklint.readers import SUFFIXES
+    from gklint.readers import SUFFIXES, listed_suffixes
     from gklint.ruleset.loader import RuleSetError, load
     from gklint.run.runner import default_jobs, discover, run
 
@@ -91,7 +92,7 @@ def _check(args) -> int:
     for path in missing:
         error(f"{path}: 文件或目录不存在")
     for path in found.empty:
-        error(f"警告：{path} 中没有可检查的文件（.docx、.txt、.md、.html、.pdf）")
+        error(f"警告：{path} 中没有可检查的文件（{listed_suffixes()}）")
 
     jobs = args.jobs or default_jobs(len(files))
     show_progress = (not args.quiet and len(files) >= PROGRESS_FROM and sys.stderr.isatty()
@@ -218,7 +219,7 @@ def _rules_for(results) -> dict:
 
 def _emit(args, fmt, results, elapsed, unsupported=(), stale=()) -> None:
     from gklint.output import full, machine
-    from gklint.policy.suppress import render, render_stale
+    from gklint.output.suppressed import render, render_stale
 
     summary_line = full.summary(results, elapsed, unsupported)
     if args.statistics:
@@ -229,35 +230,17 @@ def _emit(args, fmt, results, elapsed, unsupported=(), stale=()) -> None:
             text = json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
         else:
             text = machine.statistics_text(rows)
-    elif fmt == "concise":
-        text = machine.concise(results)
-    elif fmt == "json":
-        extra = {"baseline_stale": list(stale)} if stale else {}
-        text = machine.to_json(results, {**full.totals(results), "not_checked": list(unsupported),
-                                         "seconds": round(elapsed, 3), **extra})
-    elif fmt == "sarif":
-        text = machine.sarif(results, _rules_for(results))
-    elif fmt == "github":
-        text = machine.github(results)
-    elif fmt == "junit":
-        text = machine.junit(results, elapsed)
-    elif fmt == "html":
-        from gklint.output import html
-        text = html.render(results, elapsed, unsupported)
-    elif fmt == "csv":
-        from gklint.output.csvout import to_csv
-        text = to_csv(results)
-    else:
-        lines = full.render(results, elapsed, quiet=True)
-        if not args.output_file and not os.environ.get("NO_COLOR") and (sys.stdout.isatty()
-                                                                       or os.environ.get("FORCE_COLOR")):
-            from rich.console import Console
+    elif fmt == "full" and not args.output_file and not os.environ.get("NO_COLOR") and (
+            sys.stdout.isatty() or os.environ.get("FORCE_COLOR")):
+        from rich.console import Console
 
-            full.print_rich(lines, Console(highlight=False))
-            text = None
-        else:
-            text = full.to_plain(lines)
-    if fmt in ("full", "concise") and not args.statistics:
+        full.print_rich(full.render(results, elapsed, quiet=True), Console(highlight=False))
+        text = None
+    else:
+        text = output.render(fmt, results, output.Run(elapsed, list(unsupported), list(stale),
+                                                       lambda: _rules_for(results)))
+    line_format = output.get(fmt).line
+    if line_format and not args.statistics:
         tail = (render(results) if args.show_suppressed else "") + render_stale(stale)
         if text is None:
             sys.stdout.write(tail)
@@ -271,7 +254,7 @@ def _emit(args, fmt, results, elapsed, unsupported=(), stale=()) -> None:
                 fh.write(text)
         else:
             sys.stdout.write(text)
-    if not args.quiet and (fmt in ("full", "concise") or args.output_file):
+    if not args.quiet and (line_format or args.output_file):
         print(summary_line, file=sys.stderr)
 
 

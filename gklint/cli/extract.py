@@ -53,7 +53,7 @@ def _extract_suppressed(args, reports, status: int) -> int:
     from gklint.output.extract import to_dict, to_markdown
     from gklint.output.text import clean, json_safe
     from gklint.policy.apply import apply
-    from gklint.policy.suppress import render
+    from gklint.output.suppressed import render
     from gklint.run.runner import run
 
     try:

@@ -46,16 +46,11 @@ def _rule(args) -> int:
         return error(f"规则集 {args.ruleset} 中没有规则 {args.code}（gklint rules 列出全部规则）")
     from gklint.output.full import SEVERITY_NAME
 
-    kind = KIND_NAMES.get(rule.kind, rule.kind)
+    from gklint.checks.registry import TITLES
+
+    kind = TITLES.get(rule.kind, rule.kind)
     print(f"{rule.code} {rule.name}（{SEVERITY_NAME[rule.severity]}，{kind}类规则 {rule.kind}）\n\n{rule.summary}")
     for title, text in (("说明", rule.doc), ("依据", rule.basis), ("示例", rule.example), ("修改", rule.fix)):
         if text:
             print(f"\n{title}：{text}")
     return EXIT_OK
-
-
-KIND_NAMES = {"sections": "部分", "content": "内容", "tables": "统计表", "cells": "单元格", "identity": "合计关系",
-              "dates": "日期", "text_table": "正文与表格", "text_sums": "正文合计", "patterns": "文字模式",
-              "template": "格式版本", "engine": "引擎"}
-
-

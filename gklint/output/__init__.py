@@ -1,0 +1,45 @@
+"""Outputs: what a run found, in the formats users read. A new format is one function `(results, run) -> str`
+in its module and one FORMATS entry: `--output-format`, its help and the config's `output-format` follow."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    function: str  # "module:function", imported when the format is used
+    line: bool = False  # a line format: --show-suppressed and stale baseline entries follow it, the summary line too
+
+
+@dataclass
+class Run:
+    """What a format may show of the run besides the results."""
+    elapsed: float
+    unsupported: list = field(default_factory=list)  # files found but not checked
+    stale: list = field(default_factory=list)  # baseline entries that no longer occur
+    rules: object = None  # () -> the rules of the rule sets used, by code (SARIF describes them)
+
+
+FORMATS = (
+    Format("full", "gklint.output.full:as_text", line=True),
+    Format("concise", "gklint.output.machine:concise_output", line=True),
+    Format("json", "gklint.output.machine:json_output"),
+    Format("sarif", "gklint.output.machine:sarif_output"),
+    Format("github", "gklint.output.machine:github_output"),
+    Format("junit", "gklint.output.machine:junit_output"),
+    Format("html", "gklint.output.html:html_output"),
+    Format("csv", "gklint.output.csvout:csv_output"),
+)
+NAMES = tuple(f.name for f in FORMATS)
+
+
+def get(name: str) -> Format:
+    return next(f for f in FORMATS if f.name == name)
+
+
+def render(name: str, results, run: Run) -> str:
+    module, function = get(name).function.split(":")
+    return getattr(importlib.import_module(module), function)(results, run)

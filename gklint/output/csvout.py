@@ -34,3 +34,7 @@ def to_csv(results) -> str:
             out.writerow([_cell(x) for x in (r.path, s["agency"], s["year"], f.code, f.severity, f.message,
                                               describe(f.location), f.expected, f.found)])
     return "\ufeff" + buf.getvalue()
+
+
+def csv_output(results, run) -> str:
+    return to_csv(results)

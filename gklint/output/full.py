@@ -147,6 +147,11 @@ def summary(results, elapsed: float | None, unsupported=()) -> str:
     return text + "。"
 
 
+def as_text(results, run) -> str:
+    """The FORMATS entry: the report as plain text (a terminal gets it in colour from print_rich)."""
+    return to_plain(render(results, run.elapsed, quiet=True))
+
+
 def to_plain(lines: list[Line]) -> str:
     return "".join("".join(t for t, _ in line) + "\n" for line in lines)
 

@@ -122,6 +122,10 @@ def render(results, elapsed: float | None = None, unsupported=(), now: datetime 
     return "\n".join(out) + "\n"
 
 
+def html_output(results, run) -> str:
+    return render(results, run.elapsed, run.unsupported)
+
+
 def _filters(results) -> list[str]:
     codes = sorted({f.code for r in results for f in r.findings})
     code_opts = "".join(f'<option value="{_t(c)}">{_t(c)}</option>' for c in codes)

@@ -187,3 +187,29 @@ def statistics_text(rows: list[dict]) -> str:
     lines = [f"{pad(str(r['count']), wn, 'right')}\t{r['code']}\t[{SEVERITY_NAME[r['severity']]}]\t{r['files']} 个文件\t{r['summary']}"
              for r in rows]
     return "".join(line + "\n" for line in lines)
+
+
+# --- the FORMATS table's entries (gklint/output/__init__.py) ---
+
+def concise_output(results, run) -> str:
+    return concise(results)
+
+
+def json_output(results, run) -> str:
+    from gklint.output import full
+
+    extra = {"baseline_stale": list(run.stale)} if run.stale else {}
+    return to_json(results, {**full.totals(results), "not_checked": list(run.unsupported),
+                             "seconds": round(run.elapsed, 3), **extra})
+
+
+def sarif_output(results, run) -> str:
+    return sarif(results, run.rules())
+
+
+def github_output(results, run) -> str:
+    return github(results)
+
+
+def junit_output(results, run) -> str:
+    return junit(results, run.elapsed)

@@ -6,10 +6,10 @@ import os
 import re
 from dataclasses import dataclass, fields, replace
 
+from gklint import output
 from gklint.findings import SEVERITIES, Finding
 
 CONFIG_NAMES = ("gklint.toml", ".gklint.toml", "pyproject.toml")
-OUTPUT_FORMATS = ("full", "concise", "json", "sarif", "github", "junit", "html", "csv")
 AGENCY_KINDS = ("auto", "department", "government")
 UNIGNORABLE = ("GK001",)
 CODE_OR_PREFIX = re.compile(r"^[A-Z]{2,6}\d{0,3}$")  # rule codes are 2–6 capitals and three digits  # an unreadable file is never silently skipped
@@ -148,7 +148,7 @@ def parse(data: dict, source: str | None, base: Settings = Settings()) -> Settin
         elif name == "agency_kind":
             values[name] = _choice(value, AGENCY_KINDS, where(key))
         elif name == "output_format":
-            values[name] = _choice(value, OUTPUT_FORMATS, where(key))
+            values[name] = _choice(value, output.NAMES, where(key))
         elif name == "exclude":
             if not isinstance(value, list) or not all(isinstance(g, str) for g in value):
                 raise ConfigError(f"{where(key)}：应为路径模式的列表，例如 [\"drafts/\", \"*.md\"]")

@@ -1,16 +1,43 @@
-"""Readers: bytes -> Document, one module per input format."""
+"""Readers: bytes -> Document, one module per input format. A new format is its module and one READERS entry:
+file discovery, the help texts and `read` follow from the table."""
 
 from __future__ import annotations
 
 import errno
+import importlib
 import os
 import stat
+from dataclasses import dataclass
 
 from gklint.document import Document, ReadError
 
-TEXT_SUFFIXES = (".txt", ".text", ".md", ".markdown")
-HTML_SUFFIXES = (".html", ".htm")
-SUFFIXES = (".docx",) + TEXT_SUFFIXES + HTML_SUFFIXES + (".pdf",)
+
+@dataclass(frozen=True)
+class Reader:
+    name: str  # as the help names the format
+    suffixes: tuple[str, ...]
+    function: str  # "module:function", imported when a file of this format is read
+    note: str = ""  # shown in the help after the suffixes
+    listed: tuple[str, ...] = ()  # the suffixes named where a message lists them briefly (default: the first)
+
+
+READERS = (
+    Reader("Word", (".docx",), "gklint.readers.docx.reader:read_docx"),
+    Reader("文本", (".txt", ".text", ".md", ".markdown"), "gklint.readers.text:read_text", listed=(".txt", ".md")),
+    Reader("网页", (".html", ".htm"), "gklint.readers.html:read_html"),
+    Reader("PDF", (".pdf",), "gklint.readers.pdf:read_pdf", note="需要 pdfplumber"),
+)
+SUFFIXES = tuple(s for r in READERS for s in r.suffixes)
+
+
+def formats_help() -> str:
+    """'Word（.docx）、文本（.txt .text .md .markdown）、…' for the help texts."""
+    return "、".join(f"{r.name}（{' '.join(r.suffixes)}" + (f"，{r.note}" if r.note else "") + "）" for r in READERS)
+
+
+def listed_suffixes() -> str:
+    """'.docx、.txt、.md、.html、.pdf': the formats in brief, for messages."""
+    return "、".join(s for r in READERS for s in (r.listed or r.suffixes[:1]))
 
 
 _ERRNO = {errno.ENOENT: "文件不存在（可能在检查过程中被删除或移动）", errno.EACCES: "没有读取权限",
@@ -32,25 +59,13 @@ def read(path: str) -> Document:
         raise ReadError("不是普通文件（目录、管道或设备文件），不读取")
     if st.st_size == 0:
         raise ReadError("文件为空（0 字节）")
-    try:
-        if suffix == ".docx":
-            from gklint.readers.docx.reader import read_docx
-
-            return read_docx(path)
-        if suffix in TEXT_SUFFIXES:
-            from gklint.readers.text import read_text
-
-            return read_text(path)
-        if suffix in HTML_SUFFIXES:
-            from gklint.readers.html import read_html
-
-            return read_html(path)
-        if suffix == ".pdf":
-            from gklint.readers.pdf import read_pdf
-
-            return read_pdf(path)
-    except OSError as exc:
-        raise ReadError(os_error(exc)) from None
+    reader = next((r for r in READERS if suffix in r.suffixes), None)
+    if reader is not None:
+        module, function = reader.function.split(":")
+        try:
+            return getattr(importlib.import_module(module), function)(path)
+        except OSError as exc:
+            raise ReadError(os_error(exc)) from None
     if suffix in (".doc", ".wps"):
         raise ReadError(f"不支持旧版 {suffix} 格式；请在 Word/WPS 中另存为 .docx，"
                         "或运行 `soffice --headless --convert-to docx 文件名` 转换后再检查")

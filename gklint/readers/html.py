@@ -37,6 +37,14 @@ def sniff(data: bytes) -> tuple[str, str]:
     return decode(data)
 
 
+_HIDDEN = re.compile(r"<!--\s*(gklint\s*[:：]\s*ignore(?![A-Za-z]).*?)-->", re.I | re.S)  # gklint: ignore in an HTML comment
+
+
+def unhide_html(text: str) -> str:
+    """The HTML reader drops comments; a directive hidden in one becomes a paragraph of its own."""
+    return _HIDDEN.sub(lambda m: "<p>" + m.group(1).replace("<", "&lt;") + "</p>", text)
+
+
 def read_html(path: str) -> Document:
     with open(path, "rb") as fh:
         data = fh.read(MAX_HTML_BYTES + 1)
@@ -45,8 +53,6 @@ def read_html(path: str) -> Document:
     if b"\0" in data[:1024] and data[:2] not in (b"\xff\xfe", b"\xfe\xff"):
         raise ReadError("含有 NUL 字节，不是网页（可能是二进制文件）")
     text, encoding = sniff(data)
-    from gklint.policy.suppress import unhide_html
-
     text = unhide_html(text)  # a `<!-- gklint: ignore … -->` directive must survive comment removal
     import lxml.html
     from lxml import etree
