@@ -152,6 +152,7 @@ def user_env(bindir: Path, home: Path) -> dict:
         # stdout and stderr reach the one pipe in the order they are written, as on a terminal (where stdout is
         # line-buffered); block-buffered, the summary line on stderr would come before the findings
         "PYTHONUNBUFFERED": "1", "PYTHONIOENCODING": "utf-8",
+        "LC_ALL": "C",  # `sort` and `ls` order by bytes on every machine (Python still reads and writes UTF-8)
         "GKLINT_CACHE_DIR": str(home / "gklint-cache"),  # the result cache: private to this run
         "XDG_CACHE_HOME": str(home / "user-cache"),  # parsed rule sets: not in the tester's home
         "PIP_DISABLE_PIP_VERSION_CHECK": "1",
