@@ -108,10 +108,12 @@ def default_jobs(n_files: int) -> int:
 
 
 def run(files: list[str], settings: list[Settings], jobs: int, advance=None,
-        previous: tuple[str, Settings] | None = None) -> list[FileResult]:
+        previous: tuple[str, Settings] | None = None, check_all=None) -> list[FileResult]:
     """Check `files` (settings[i] belongs to files[i]); results in input order; `advance()` after each file.
     Unchanged files come from the cache when their settings allow it. Reports of one agency for consecutive
-    years are then compared (`previous`: the previous year's report given with --previous, and its settings)."""
+    years are then compared (`previous`: the previous year's report given with --previous, and its settings).
+    `check_all(jobs_list, jobs)` yields the results in order (default: this process or a pool; `gklint serve`
+    passes its own, with a time limit per file)."""
     from gklint.run import cache
     from gklint.run.pairing import check_across
 
@@ -125,7 +127,7 @@ def run(files: list[str], settings: list[Settings], jobs: int, advance=None,
     if advance:
         for _ in range(len(files) - sum(1 for i in todo if i < len(files))):
             advance()
-    for i, result in zip(todo, _check_all([work[i] for i in todo], jobs)):
+    for i, result in zip(todo, (check_all or _check_all)([work[i] for i in todo], jobs)):
         results[i] = result
         if keys[i]:
             cache.put(keys[i], result)
