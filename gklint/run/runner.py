@@ -108,12 +108,15 @@ def default_jobs(n_files: int) -> int:
 
 
 def run(files: list[str], settings: list[Settings], jobs: int, advance=None,
-        previous: tuple[str, Settings] | None = None, keep_reports: bool = False) -> list[FileResult]:
+        previous: tuple[str, Settings] | None = None, keep_reports: bool = False,
+        check_all=None) -> list[FileResult]:
     """Check `files` (settings[i] belongs to files[i]); results in input order; `advance()` after each file.
     Unchanged files come from the cache when their settings allow it. Reports of one agency for consecutive
     years are then compared (`previous`: the previous year's report given with --previous, and its settings).
     Every finding is returned: what is shown is decided after, by gklint.policy.apply. `keep_reports`: check
-    in this process, not from the cache, and keep each report (and what the reader read) for annotate/fix."""
+    in this process, not from the cache, and keep each report (and what the reader read) for annotate/fix.
+    `check_all(jobs_list, jobs)` yields the results in order (default: this process or a pool; `gklint serve`
+    passes its own, with a time limit per file)."""
     from gklint.run import cache
     from gklint.run.pairing import check_across
 
@@ -129,7 +132,7 @@ def run(files: list[str], settings: list[Settings], jobs: int, advance=None,
         for _ in range(len(files) - sum(1 for i in todo if i < len(files))):
             advance()
     checked = (_work(work[i], keep_report=True) for i in todo) if keep_reports else \
-        _check_all([work[i] for i in todo], jobs)
+        (check_all or _check_all)([work[i] for i in todo], jobs)
     for i, result in zip(todo, checked):
         results[i] = result
         if keys[i]:

@@ -1,0 +1,308 @@
+"""The web application: the page, the API it uses, sign-in. Every route is in ROUTES; every request passes
+`guard` (host and token) and leaves with the security headers. Uploads live in a private temporary directory
+for the length of one request and are removed before (or, for a progress stream, as soon as the check ends)
+the answer is complete."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import hmac
+import json
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from gklint import __version__
+from gklint.serve import checking, page
+from gklint.serve.upload import Limits, UploadError, receive
+from gklint.serve.worker import Failed, Pool
+
+COOKIE = "gklint_token"
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@dataclass(frozen=True)
+class Download:
+    """A copy of one uploaded .docx the page offers per file: a button, a route that answers with the .docx."""
+    kind: str
+    label: str
+    route: str
+    suffix: str  # the downloaded file's name: the uploaded name with this in place of .docx
+
+
+# `gklint fix` (its own branch) adds Download("fix", "修改后的副本（修订）", "/api/fix", ".gklint-fix.docx") and a
+# route calling it, as api_annotate calls annotate; the page builds its buttons from this list.
+DOWNLOADS = [Download("annotate", "带批注的副本", "/api/annotate", ".gklint.docx")]
+
+
+@dataclass
+class Config:
+    token: str | None = None
+    loopback: bool = True  # bound to a loopback address: requests must name it in Host (DNS rebinding)
+    limits: Limits = field(default_factory=Limits)
+    server: checking.Server = field(default_factory=lambda: checking.Server(os.getcwd()))
+    workers: int = 2
+    time_limit: float = 60.0
+
+
+def authorized(request: Request) -> bool:
+    """The one place that decides who may use the server: anyone without a token (loopback only), else a
+    request carrying it as `Authorization: Bearer …` or the sign-in cookie."""
+    token = request.app.state.config.token
+    if not token:
+        return True
+    given = request.headers.get("authorization", "")
+    if given[:7].lower() == "bearer " and hmac.compare_digest(given[7:].strip().encode(), token.encode()):
+        return True
+    return hmac.compare_digest(request.cookies.get(COOKIE, ""), _cookie_value(token))
+
+
+def _cookie_value(token: str) -> str:
+    return hmac.new(token.encode(), b"gklint serve sign-in", hashlib.sha256).hexdigest()
+
+
+def _error(status: int, message: str, **headers) -> JSONResponse:
+    return JSONResponse({"error": message}, status, headers=headers or None)
+
+
+# --- routes -----------------------------------------------------------------------------------------------
+
+async def index(request: Request) -> Response:
+    return Response(page.index(), media_type="text/html; charset=utf-8")
+
+
+async def static(request: Request) -> Response:
+    found = page.asset(request.path_params["name"])
+    if found is None:
+        return Response("未找到", 404, media_type="text/plain; charset=utf-8")
+    body, media_type = found
+    return Response(body, media_type=media_type)
+
+
+async def sign_in(request: Request) -> Response:
+    token = request.app.state.config.token
+    if request.method == "GET" or not token:
+        return Response(page.sign_in(), 200, media_type="text/html; charset=utf-8")
+    if int(request.headers.get("content-length") or 0) > 4096:
+        return _error(413, "登录请求过大")
+    form = await request.form()
+    given = str(form.get("token", ""))
+    if not hmac.compare_digest(given.encode(), token.encode()):
+        await asyncio.sleep(1)  # guessing tokens is slow
+        return Response(page.sign_in("令牌不正确，请重新输入"), 401, media_type="text/html; charset=utf-8")
+    response = RedirectResponse("/", 303)
+    response.set_cookie(COOKIE, _cookie_value(token), httponly=True, samesite="strict")
+    return response
+
+
+async def health(request: Request) -> Response:
+    c = request.app.state.config
+    return JSONResponse({"status": "ok", "version": __version__, "formats": list(checking.FORMATS),
+                         "downloads": [d.__dict__ for d in DOWNLOADS],
+                         "limits": {"file_size": c.limits.file_size, "files": c.limits.files,
+                                    "total": c.limits.total, "time_limit": c.time_limit}})
+
+
+async def api_check(request: Request) -> Response:
+    async def handle(up, directory):
+        opts = checking.options(up)
+        s = checking.settings(opts, request.app.state.config.server)
+        if not checking.files(up):
+            raise UploadError(400, "没有上传文件：把报告放在字段 file 中（可重复）")
+        if opts.progress:
+            return _progress(request, up, s, opts.output_format, directory)
+        results, stale, elapsed = await run_in_threadpool(checking.check, up, s, request.app.state.pool)
+        shutil.rmtree(directory, ignore_errors=True)
+        body = checking.render(opts.output_format, results, stale, elapsed)
+        return Response(body, media_type=f"{checking.FORMATS[opts.output_format]}; charset=utf-8")
+
+    return await _with_upload(request, handle)
+
+
+async def api_annotate(request: Request) -> Response:
+    async def handle(up, directory):
+        opts = checking.options(up, output_formats=("json",))
+        named = checking.files(up)
+        if len(named) != 1:
+            raise UploadError(400, "请上传一个 .docx 文件（字段 file）")
+        name, path = named[0]
+        if not name.lower().endswith(".docx"):
+            raise UploadError(400, f"{name}: 不是 .docx 文件；只能给 Word 文档加批注")
+        s = checking.settings(opts, request.app.state.config.server)
+        pool = request.app.state.pool
+        results, _, _ = await run_in_threadpool(checking.check, up, s, pool)
+        if results[0].unreadable:
+            raise UploadError(422, f"{name}: {results[0].findings[0].message}，未生成批注副本")
+        out = os.path.join(directory, "annotated.docx")
+        try:
+            placed = await run_in_threadpool(pool.call, checking.annotate, path, out, results[0].findings)
+        except Failed as exc:
+            raise UploadError(422, f"{name}: 无法生成批注副本（{exc}）") from None
+        with open(out, "rb") as fh:
+            body = fh.read()
+        return Response(body, media_type=DOCX, headers={
+            "Content-Disposition": _attachment(name, DOWNLOADS[0].suffix),
+            "X-Gklint-Comments": str(placed), "X-Gklint-Findings": str(len(results[0].findings))})
+
+    return await _with_upload(request, handle)
+
+
+ROUTES = [
+    Route("/", index),
+    Route("/login", sign_in, methods=["GET", "POST"]),
+    Route("/static/{name}", static),
+    Route("/api/health", health),
+    Route("/api/check", api_check, methods=["POST"]),
+    Route("/api/annotate", api_annotate, methods=["POST"]),
+]
+PUBLIC = ("/login", "/static/page.css")  # reachable without the token: the sign-in form and its look
+
+
+# --- helpers ----------------------------------------------------------------------------------------------
+
+async def _with_upload(request: Request, handle) -> Response:
+    """Receive the upload into a new private directory, answer, remove the directory (unless `handle` handed
+    it over to a progress stream, which removes it itself)."""
+    directory = tempfile.mkdtemp(prefix="gklint-serve-")
+    keep = False
+    try:
+        up = await receive(request, directory, request.app.state.config.limits)
+        response = await handle(up, directory)
+        keep = isinstance(response, StreamingResponse)
+        return response
+    except UploadError as exc:
+        extra = {"Connection": "close"} if exc.status == 413 else {}
+        return _error(exc.status, exc.message, **extra)
+    except ClientDisconnect:
+        return Response(status_code=400)
+    finally:
+        if not keep:
+            shutil.rmtree(directory, ignore_errors=True)
+
+
+def _progress(request: Request, up, s, fmt: str, directory: str) -> StreamingResponse:
+    """The page's view of a check: one JSON line when the upload is in, one per file as it is checked, and
+    a last one carrying the answer in `fmt` (or the error)."""
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue = asyncio.Queue()
+    put = lambda event: loop.call_soon_threadsafe(queue.put_nowait, event)  # noqa: E731
+    names = [n for n, _ in checking.files(up)]
+
+    def work():
+        try:
+            results, stale, elapsed = checking.check(up, s, request.app.state.pool, progress=lambda i, r: put(
+                {"event": "file", "index": i, "path": r.path, "unreadable": r.unreadable, "skipped": r.skipped}))
+            shutil.rmtree(directory, ignore_errors=True)
+            put({"event": "done", "format": fmt, "body": checking.render(fmt, results, stale, elapsed)})
+        except UploadError as exc:
+            put({"event": "error", "status": exc.status, "error": exc.message})
+        except Exception as exc:  # never a silent stall of the page
+            put({"event": "error", "status": 500, "error": f"gklint 内部错误（{type(exc).__name__}: {exc}）"})
+        finally:
+            shutil.rmtree(directory, ignore_errors=True)
+
+    task = asyncio.ensure_future(run_in_threadpool(work))  # runs (and cleans up) even if nobody reads on
+
+    async def lines():
+        yield _line({"event": "start", "files": names})
+        while True:
+            event = await queue.get()
+            yield _line(event)
+            if event["event"] in ("done", "error"):
+                break
+        await task
+
+    return StreamingResponse(lines(), media_type="application/x-ndjson; charset=utf-8")
+
+
+def _line(event: dict) -> str:
+    from gklint.output.text import json_safe
+
+    return json_safe(json.dumps(event, ensure_ascii=False)) + "\n"
+
+
+def _attachment(uploaded: str, suffix: str) -> str:
+    stem = os.path.splitext(re.split(r"[\\/]", uploaded)[-1])[0] or "report"
+    ascii_name = re.sub(r"[^A-Za-z0-9._-]", "_", stem)[:80] + suffix
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(stem + suffix, safe='')}"
+
+
+# --- the application ----------------------------------------------------------------------------------------
+
+def _host_ok(headers, config: Config) -> bool:
+    if config.token or not config.loopback:
+        return True
+    host = headers.get("host", "")
+    name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    return name.lower() in LOOPBACK_HOSTS
+
+
+class Guard:
+    """ASGI middleware: the Host check, the token (with `authorized`), the security headers on every answer."""
+
+    def __init__(self, app, config: Config):
+        self.app, self.config = app, config
+        digest = base64.b64encode(hashlib.sha256(_report_script().encode()).digest()).decode()
+        report = f"'sha256-{digest}'"
+        # the results are the HTML report shown in a sandboxed frame from a blob: URL, which inherits this
+        # policy: its one script is allowed by hash, its <style> by 'unsafe-inline'; nothing else runs
+        self.page_csp = (f"default-src 'none'; script-src 'self' {report}; style-src 'self' 'unsafe-inline'; "
+                         "connect-src 'self'; img-src 'self' data:; frame-src blob:; form-action 'self'; "
+                         "base-uri 'none'; frame-ancestors 'none'")
+        self.api_csp = f"default-src 'none'; style-src 'unsafe-inline'; script-src {report}; frame-ancestors 'none'"
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        request = Request(scope)
+        path = scope["path"]
+        is_api = path.startswith("/api/")
+        csp = self.api_csp if is_api else self.page_csp
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", [])
+                           if k.lower() not in (b"content-security-policy",)]
+                headers += [(b"content-security-policy", csp.encode()), (b"x-content-type-options", b"nosniff"),
+                            (b"referrer-policy", b"no-referrer"), (b"x-frame-options", b"DENY"),
+                            (b"cache-control", b"no-store")]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        if not _host_ok(request.headers, self.config):
+            response = _error(403, "只接受以 127.0.0.1 或 localhost 访问（防止 DNS 重绑定）")
+        elif path not in PUBLIC and not authorized(request):
+            if is_api:
+                response = _error(401, "需要令牌：请求头 Authorization: Bearer 令牌，或先在页面登录",
+                                  **{"WWW-Authenticate": "Bearer"})
+            else:
+                response = Response(page.sign_in(), 401, media_type="text/html; charset=utf-8")
+        else:
+            return await self.app(scope, receive, send_with_headers)
+        await response(scope, receive, send_with_headers)
+
+
+def _report_script() -> str:
+    from gklint.output.html import SCRIPT
+
+    return SCRIPT
+
+
+def create_app(config: Config) -> Starlette:
+    app = Starlette(routes=ROUTES)
+    app.state.config = config
+    app.state.pool = Pool(config.workers, config.time_limit)
+    app.add_middleware(Guard, config=config)
+    return app
