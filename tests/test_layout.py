@@ -19,6 +19,7 @@ LAYERS = [
     {"gklint.output"},
     {"gklint.policy"},
     {"gklint.run"},
+    {"gklint.serve"},
     {"gklint.cli", "gklint.__main__"},
 ]
 
