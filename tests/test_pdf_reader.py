@@ -69,7 +69,7 @@ def test_clear_message_without_pdfplumber(tmp_path):
     code = ("import sys; sys.modules['pdfplumber'] = None\n"  # as if the extra were not installed
             "from gklint.cli import main; sys.exit(main(['check', '--no-cache', '--output-format', 'concise', "
             f"{str(PDF / 'szfgs2024.pdf')!r}]))")
-    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert p.returncode == 2 and "pip install '.[pdf]'" in p.stdout and "Traceback" not in p.stderr
 
 

@@ -72,7 +72,7 @@ def _files_exist(argv: list[str], cwd: Path) -> bool:
 def _copy_repo(dst: Path) -> Path:
     """What a clone has: the files git tracks (and new ones it does not ignore), nothing built or cached."""
     names = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
-                           capture_output=True, check=True).stdout.decode().split("\0")
+                           capture_output=True, check=True, timeout=60).stdout.decode().split("\0")
     for name in filter(None, names):
         src = ROOT / name
         if src.is_file():
@@ -91,13 +91,15 @@ def _env(repo: Path) -> dict:
 
 def _run_install(cmd: str, repo: Path, first: bool) -> None:
     if first:  # the first command ends by checking the two example reports: one has four defects, exit 1
-        p = subprocess.run(["bash", "-c", cmd], cwd=repo, env=_env(repo), capture_output=True, text=True)
+        p = subprocess.run(["bash", "-c", cmd], cwd=repo, env=_env(repo), capture_output=True, text=True,
+                           timeout=900)
         assert p.returncode == 1, p.stdout + p.stderr
         assert {"GK304", "GK402", "GK503", "GK504"} <= set(CODE.findall(p.stdout)), p.stdout
     else:  # the second runs the test suite: its install part only, or this test would run itself
         install = cmd.split(" && .venv/bin/python -m pytest")[0]
         assert install != cmd, "the README's second command no longer ends with the test run"
-        p = subprocess.run(["bash", "-c", install], cwd=repo, env=_env(repo), capture_output=True, text=True)
+        p = subprocess.run(["bash", "-c", install], cwd=repo, env=_env(repo), capture_output=True, text=True,
+                           timeout=900)
         assert p.returncode == 0, p.stdout + p.stderr
 
 

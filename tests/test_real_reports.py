@@ -241,7 +241,7 @@ def test_a_report_title_without_sections_is_gk002(tmp_path):
 
 
 def test_gitignore_is_respected(tmp_path, capsys):
-    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True, timeout=60)
     (tmp_path / ".gitignore").write_text("drafts/\n", encoding="utf-8")
     (tmp_path / "drafts").mkdir()
     (tmp_path / "drafts" / "r.txt").write_text(FLAT.replace("其他信息38条", "其他信息30条"), encoding="utf-8")

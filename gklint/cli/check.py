@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import sys
 
-from gklint.cli.common import (AGENCY_HELP, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, FORMATS, PROGRESS_FROM, RULESET_HELP,
-                               codes, error)
+from gklint.cli.common import (AGENCY_HELP, EPILOG, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, FORMATS,
+                               PROGRESS_FROM, RULESET_HELP, codes, error)
 
 
 def add(sub) -> None:
-    ck = sub.add_parser("check", help="检查报告并列出问题", description=f"检查报告并列出问题。支持的格式：{FORMATS}。")
+    ck = sub.add_parser("check", help="检查报告并列出问题", description=f"检查报告并列出问题。支持的格式：{FORMATS}。",
+                        epilog=EPILOG)
     ck.add_argument("paths", nargs="*", metavar="路径",
                     help="文件或目录（目录递归查找支持的格式；默认当前目录）")
     ck.add_argument("--output-format", "--format", dest="format",
@@ -115,7 +116,7 @@ def _check(args) -> int:
             return error(str(exc))
         print(f"已把 {len(results)} 个文件的 {n} 个问题写入基线 {args.write_baseline}"
               f"（之后用 --baseline {args.write_baseline} 只报告新问题）", file=sys.stderr)
-        return EXIT_ERROR if missing or any(r.unreadable for r in results) else EXIT_OK
+        return EXIT_ERROR if missing else EXIT_UNREADABLE if any(r.unreadable for r in results) else EXIT_OK
     try:
         stale = baseline.apply(results, settings)
     except baseline.BaselineError as exc:
@@ -133,8 +134,10 @@ def _check(args) -> int:
 
     if args.exit_zero:
         return EXIT_ERROR if missing else EXIT_OK
-    if missing or any(r.unreadable for r in results):
+    if missing:
         return EXIT_ERROR
+    if any(r.unreadable for r in results):
+        return EXIT_UNREADABLE
     levels = {"warning": ("warning", "error"), "error": ("error",)}
     if any(f.severity in levels[s.fail_on] for r, s in zip(results, settings) for f in r.findings):
         return EXIT_FINDINGS
