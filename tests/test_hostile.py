@@ -102,7 +102,7 @@ def corpus(tmp_path_factory):
     cases["encrypted.docx"] = ("GK001", "加密")
     shutil.copy(DATA / "hostile" / "legacy.doc", d / "legacy-renamed.docx")
     cases["legacy-renamed.docx"] = ("GK001", "旧版 Word .doc")
-    shutil.copy(DATA / "hostile" / "legacy.doc", d / "legacy.doc")  # not picked up from a directory…
+    shutil.copy(DATA / "hostile" / "legacy.doc", d / "legacy.doc")  # found in the folder and named: checked once
     big = d / "big.txt"
     with open(big, "wb") as fh:
         fh.truncate(50 << 20)  # 50 MB (sparse zeros)

@@ -114,13 +114,16 @@ def _check(args) -> int:
             n = baseline.write(args.write_baseline, results)
         except baseline.BaselineError as exc:
             return error(str(exc))
+        unread = sum(1 for r in results if r.unreadable)
         print(f"已把 {len(results)} 个文件的 {n} 个问题写入基线 {args.write_baseline}"
-              f"（之后用 --baseline {args.write_baseline} 只报告新问题）", file=sys.stderr)
+              f"（之后用 --baseline {args.write_baseline} 只报告新问题）"
+              + (f"；{unread} 个文件无法读取，未记入基线" if unread else ""), file=sys.stderr)
         return EXIT_ERROR if missing else EXIT_UNREADABLE if any(r.unreadable for r in results) else EXIT_OK
     try:
         stale = baseline.apply(results, settings)
     except baseline.BaselineError as exc:
         return error(str(exc))
+    hidden = sum(1 for r in results for x in r.suppressed if x.by == "baseline")
     for r, s in zip(results, settings):
         r.findings = [f for f in r.findings if not below(f, s.min_severity)]
         if not args.show_suppressed:
@@ -130,7 +133,7 @@ def _check(args) -> int:
     elapsed = time.perf_counter() - start
 
     fmt = args.format or base.output_format
-    _emit(args, fmt, results, elapsed, found.unsupported, stale)
+    _emit(args, fmt, results, elapsed, found.unsupported, stale, hidden)
 
     if args.exit_zero:
         return EXIT_ERROR if missing else EXIT_OK
@@ -218,11 +221,11 @@ def _rules_for(results) -> dict:
     return catalog(loaded or [load("gb2021")])
 
 
-def _emit(args, fmt, results, elapsed, unsupported=(), stale=()) -> None:
+def _emit(args, fmt, results, elapsed, unsupported=(), stale=(), hidden=0) -> None:
     from gklint.output import full, machine
     from gklint.policy.suppress import render, render_stale
 
-    summary_line = full.summary(results, elapsed, unsupported)
+    summary_line = full.summary(results, elapsed, unsupported, hidden)
     if args.statistics:
         rows = machine.statistics(results, _rules_for(results))
         if fmt == "json":

@@ -18,7 +18,7 @@ def codes(text: str) -> tuple[str, ...]:
     return tuple(c.strip().upper() for c in text.split(",") if c.strip())
 
 
-FORMATS = "Word（.docx）、文本（.txt .text .md .markdown）、网页（.html .htm）、PDF（.pdf，需要 pdfplumber）"
+FORMATS = "Word（.docx）、文本（.txt .text .md .markdown）、网页（.html .htm）、PDF（.pdf）"
 AGENCY_HELP = "发布期限：department 部门（1月31日），government 本级政府（3月31日），auto 按机关名称判断（默认）"
 RULESET_HELP = "规则集：内置名称（pre2019、gb2019、gb2021）或 .toml 路径（默认按报告年度选择）"
 

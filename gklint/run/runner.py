@@ -24,11 +24,13 @@ class Job:
 class Discovered:
     files: list[str]  # to check
     missing: list[str]  # paths that do not exist
-    unsupported: list[str]  # .doc / .wps found in directories: listed, not checked
+    unsupported: list[str]  # no longer filled: .doc/.wps/.odt/.rtf are checked (kept for the outputs' field)
     empty: list[str]  # directories that hold no file to check
 
 
-LEGACY_SUFFIXES = (".doc", ".wps")
+# formats the reader converts (or says how to convert): found in a directory they are checked, exactly as
+# when named, so a .doc in a report repository never passes unseen
+CONVERTED_SUFFIXES = (".doc", ".wps", ".odt", ".rtf")
 
 
 def discover(paths: list[str], resolver: Resolver, suffixes: tuple[str, ...]) -> Discovered:
@@ -40,10 +42,8 @@ def discover(paths: list[str], resolver: Resolver, suffixes: tuple[str, ...]) ->
             before = len(found.files)
             for full in _walk(path, resolver):
                 name = full.lower()
-                if name.endswith(suffixes) and _new(full, seen):
+                if name.endswith(suffixes + CONVERTED_SUFFIXES) and _new(full, seen):
                     found.files.append(full)
-                elif name.endswith(LEGACY_SUFFIXES):
-                    found.unsupported.append(full)
             if len(found.files) == before:
                 found.empty.append(path)
         elif os.path.exists(path) or os.path.islink(path):
