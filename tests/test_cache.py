@@ -56,7 +56,7 @@ def test_changed_file_or_rule_set_is_checked_again(capsys, tmp_path):
     local.write_text('[ruleset]\nname = "local"\nextends = "gb2021"\n', encoding="utf-8")
     # a new process, as in real use (rule sets are parsed once per process)
     p = subprocess.run([sys.executable, "-m", "gklint", "check", str(tmp_path / "a.docx"), "--ruleset", str(local),
-                        "--output-format", "concise"], capture_output=True, text=True)
+                        "--output-format", "concise"], capture_output=True, text=True, timeout=120)
     assert "GK402" in p.stdout
 
 

@@ -160,7 +160,7 @@ def test_2021_layout_in_a_2020_report(tmp_path):
 def test_json_output_and_exit_codes(tmp_path):
     clean = _planted(tmp_path)
     run = lambda *a: subprocess.run([sys.executable, "-m", "gklint", "check", *a],  # noqa: E731
-                                    capture_output=True, text=True)
+                                    capture_output=True, text=True, timeout=120)
     out = run("--format", "json", str(clean), str(seed("001")))
     assert out.returncode == 1
     data = json.loads(out.stdout)
@@ -174,6 +174,7 @@ def test_json_output_and_exit_codes(tmp_path):
     bad = tmp_path / "bad.docx"
     bad.write_bytes(b"not a zip")
     out = run(str(bad), str(clean))
-    assert out.returncode == 2 and "GK001" in out.stdout and "bad.docx" in out.stdout
-    assert run(str(tmp_path / "missing.docx")).returncode == 2
+    assert out.returncode == 3 and "GK001" in out.stdout and "bad.docx" in out.stdout  # could not be read
+    assert run(str(tmp_path / "missing.docx")).returncode == 2  # a usage error
+    assert run(str(bad), str(tmp_path / "missing.docx")).returncode == 2  # the usage error comes first
 

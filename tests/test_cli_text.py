@@ -44,11 +44,11 @@ def test_machine_formats_keep_english_keys(capsys):
 def test_no_color_means_plain_text_even_when_colour_is_forced():
     env = {**os.environ, "NO_COLOR": "1", "FORCE_COLOR": "1"}
     p = subprocess.run([sys.executable, "-m", "gklint", "check", "--no-cache", str(DEFECTS)], capture_output=True,
-                       text=True, env=env)
+                       text=True, env=env, timeout=120)
     assert p.returncode == 1 and "GK304" in p.stdout and "\x1b[" not in p.stdout + p.stderr
     env.pop("NO_COLOR")
     p = subprocess.run([sys.executable, "-m", "gklint", "check", "--no-cache", str(DEFECTS)], capture_output=True,
-                       text=True, env=env)
+                       text=True, env=env, timeout=120)
     assert "\x1b[" in p.stdout  # the same run with colour forced and NO_COLOR unset is coloured
 
 

@@ -92,7 +92,7 @@ def test_gk001_cannot_be_ignored(capsys, tmp_path):
     (tmp_path / "bad.docx").write_bytes(b"not a zip")
     code, _, _ = check(capsys, tmp_path / "bad.docx", "--ignore", "GK")
     out = main(["check", str(tmp_path / "bad.docx"), "--ignore", "GK", "--output-format", "concise"])
-    assert code == 2 and out == 2 and "GK001" in capsys.readouterr().out
+    assert code == 3 and out == 3 and "GK001" in capsys.readouterr().out
 
 
 def test_agency_kind_from_config(capsys, tmp_path):

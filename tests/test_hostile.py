@@ -102,7 +102,7 @@ def corpus(tmp_path_factory):
     cases["encrypted.docx"] = ("GK001", "加密")
     shutil.copy(DATA / "hostile" / "legacy.doc", d / "legacy-renamed.docx")
     cases["legacy-renamed.docx"] = ("GK001", "旧版 Word .doc")
-    shutil.copy(DATA / "hostile" / "legacy.doc", d / "legacy.doc")  # not picked up from a directory…
+    shutil.copy(DATA / "hostile" / "legacy.doc", d / "legacy.doc")  # found in the folder and named: checked once
     big = d / "big.txt"
     with open(big, "wb") as fh:
         fh.truncate(50 << 20)  # 50 MB (sparse zeros)
@@ -133,7 +133,7 @@ def test_hostile_corpus(capsys, corpus):
     code = main(["check", str(d), "--output-format", "concise", "--jobs", "2",
                  *[str(d / n) for n in ("loop.txt", "legacy.doc", "random.pdf")]])
     out, err = capsys.readouterr()
-    assert code == 2
+    assert code == 3
     assert "Traceback" not in out + err and "TOP-SECRET" not in out + err
     lines = out.splitlines()
     for name, (code_, words) in cases.items():
@@ -167,6 +167,6 @@ def test_memory_stays_bounded_on_bombs(corpus):
     p = subprocess.run([sys.executable, "-m", "gklint", "check", "--no-cache", "--output-format", "concise",
                         *[str(d / n) for n in names]], capture_output=True, text=True, timeout=300,
                        preexec_fn=_limit_memory)
-    assert p.returncode == 2, p.stderr
+    assert p.returncode == 3, p.stderr
     assert "MemoryError" not in p.stderr and "Traceback" not in p.stderr
     assert p.stdout.count("GK001") == 4 and "GK304" in p.stdout

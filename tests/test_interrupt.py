@@ -1,6 +1,10 @@
-"""SIGINT to the main process only (`timeout -s INT`, a CI cancel): the pool is cancelled, gklint exits 130
-within 5 s and prints no partial results as if they were complete."""
+"""SIGINT and SIGTERM, to gklint alone (`timeout`, a CI cancel) or to its whole process group (Ctrl-C, a
+service manager): the pool is cancelled, gklint exits 130 / 143 within 5 s, no worker is left behind, nothing
+is printed as if it were complete, no traceback, and the result cache is still good afterwards.
+A SIGINT inherited as ignored (`nohup gklint … &`) stays ignored; SIGTERM still ends the run."""
 
+import json
+import os
 import random
 import signal
 import subprocess
@@ -11,6 +15,7 @@ import pytest
 from test_batch import make_corpus
 
 RUNS = 20
+EXIT = {signal.SIGINT: 130, signal.SIGTERM: 143}
 
 
 @pytest.fixture(scope="module")
@@ -20,26 +25,110 @@ def corpus(tmp_path_factory):
     return root
 
 
-@pytest.mark.slow
-def test_sigint_to_the_main_process_cancels_the_pool(corpus):
-    rng = random.Random(14)
-    outcomes = []
-    for _ in range(RUNS):
-        p = subprocess.Popen([sys.executable, "-m", "gklint", "check", str(corpus), "--jobs", "2", "--no-cache",
-                              "--output-format", "json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        time.sleep(rng.uniform(1.0, 3.0))  # start-up is ~0.3 s: the pool is busy by now
-        sent = time.monotonic()
-        p.send_signal(signal.SIGINT)
+@pytest.fixture(scope="module")
+def fresh(corpus, tmp_path_factory):
+    """A whole run without the cache: what the cache written by interrupted runs must give."""
+    return end(start(corpus, tmp_path_factory.mktemp("unused"), "--no-cache"), timeout=300)
+
+
+def group(pgid: int) -> list[int]:
+    """Processes (zombies included) still in the process group `pgid`, read from /proc."""
+    left = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
-            # communicate() also waits for every process holding the pipes: a surviving worker times out here
-            out, err = p.communicate(timeout=5)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.communicate()
-            outcomes.append(("hung", None))
+            with open(f"/proc/{pid}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:  # ended while we looked
             continue
-        outcomes.append((p.returncode, round(time.monotonic() - sent, 2), out, "Traceback" in err))
-    assert all(o[0] == 130 and o[1] < 5 and o[2] == "" and not o[3] for o in outcomes), outcomes
+        if int(fields[2]) == pgid:
+            left.append(int(pid))
+    return left
+
+
+def start(corpus, cache, *extra, preexec_fn=None):
+    env = {**os.environ, "GKLINT_CACHE_DIR": str(cache)}
+    # a session of its own: its process group holds gklint and its workers, and nothing else
+    return subprocess.Popen([sys.executable, "-m", "gklint", "check", str(corpus), "--jobs", "2",
+                             "--output-format", "json", *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=env, start_new_session=True, preexec_fn=preexec_fn)
+
+
+def end(p, timeout):
+    """(returncode, stdout, stderr), or None when gklint (or a worker holding its pipes) outlived `timeout`."""
+    try:
+        out, err = p.communicate(timeout=timeout)  # also waits for every process holding the pipes
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        p.communicate(timeout=10)
+        return None
+    return p.returncode, out, err
+
+
+def results(out: str) -> dict:
+    return {f["path"]: f["findings"] for f in json.loads(out)["files"]}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_signal_at_a_random_moment_ends_the_run_and_every_worker(corpus, fresh, tmp_path, sig):
+    rng = random.Random(int(sig))
+    cache = tmp_path / "cache"
+    outcomes = []
+    for trial in range(RUNS):
+        # every other trial writes the cache: an interrupted write must not spoil it
+        p = start(corpus, cache, *(() if trial % 2 else ("--no-cache",)))
+        time.sleep(rng.uniform(0.3, 3.0))  # start-up, discovery, the pool starting, the pool busy
+        to_group = trial % 4 >= 2  # Ctrl-C and service managers signal the group; `timeout` the process
+        sent = time.monotonic()
+        os.killpg(p.pid, sig) if to_group else p.send_signal(sig)
+        ended = end(p, timeout=5)
+        took = round(time.monotonic() - sent, 2)
+        left = group(p.pid)
+        if ended is None:
+            outcomes.append(("hung", trial, left))
+            continue
+        code, out, err = ended
+        outcomes.append((code, trial, took, out == "", "Traceback" in err, left))
+    assert all(o[0] == EXIT[sig] and o[2] < 5 and o[3] and not o[4] and o[5] == [] for o in outcomes), outcomes
+
+    # the cache the interrupted runs wrote gives the results of a run without it
+    cached = end(start(corpus, cache), timeout=300)
+    assert cached[0] == fresh[0] == 3 and results(cached[1]) == results(fresh[1]) and len(results(fresh[1])) == 200
+    assert not list(cache.rglob("*.tmp"))  # no half-written entry left
+
+
+def _ignore_sigint():
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # as `nohup gklint … &` starts it
+
+
+def test_an_inherited_ignored_sigint_stays_ignored_and_sigterm_still_ends_the_run(tmp_path):
+    corpus = tmp_path / "corpus"
+    make_corpus(corpus, 2, 10, 2)  # 26 files, 8 of them Word: a few seconds of work, signalled while working
+    p = start(corpus, tmp_path / "cache", "--no-cache", preexec_fn=_ignore_sigint)
+    time.sleep(1.0)
+    os.killpg(p.pid, signal.SIGINT)  # to gklint and its workers: all keep going
+    code, out, err = end(p, timeout=120)
+    assert code == 3 and len(results(out)) == 26 and "Traceback" not in err and group(p.pid) == []
+
+    p = start(corpus, tmp_path / "cache", "--no-cache", preexec_fn=_ignore_sigint)
+    time.sleep(1.0)
+    os.killpg(p.pid, signal.SIGINT)
+    time.sleep(0.3)
+    p.send_signal(signal.SIGTERM)
+    ended = end(p, timeout=5)
+    assert ended is not None and ended[0] == 143 and ended[1] == "" and "Traceback" not in ended[2], ended
+    assert group(p.pid) == []
+
+
+def test_the_signal_handlers_are_restored_after_an_in_process_run(tmp_path):
+    from conftest import seed
+
+    from gklint.cli import main
+
+    before = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    (tmp_path / "a.txt").write_bytes(seed("001").read_bytes())
+    main(["check", str(tmp_path), "--no-cache", "-q"])
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == before
 
 
 def test_an_explicit_dot_is_kept_with_paths_after_options(tmp_path, monkeypatch, capsys):

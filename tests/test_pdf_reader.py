@@ -4,7 +4,7 @@ import json
 import subprocess
 import sys
 
-from conftest import DATA
+from conftest import DATA, ROOT
 
 from gklint.cli import main
 from gklint.run.engine import check_file
@@ -69,8 +69,20 @@ def test_clear_message_without_pdfplumber(tmp_path):
     code = ("import sys; sys.modules['pdfplumber'] = None\n"  # as if the extra were not installed
             "from gklint.cli import main; sys.exit(main(['check', '--no-cache', '--output-format', 'concise', "
             f"{str(PDF / 'szfgs2024.pdf')!r}]))")
-    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert p.returncode == 2 and "pip install '.[pdf]'" in p.stdout and "Traceback" not in p.stderr
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert p.returncode == 3 and "Traceback" not in p.stderr
+    # what to type, in a clone or not, and what to add to a pre-commit configuration
+    assert "pip install pdfplumber" in p.stdout and "additional_dependencies: [pdfplumber]" in p.stdout
+
+
+def test_pdfplumber_is_installed_with_gklint():
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib
+
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert any(d.replace(" ", "").startswith("pdfplumber>=") for d in data["project"]["dependencies"])
 
 
 def test_row_split_by_a_page_break_is_joined():

@@ -15,7 +15,7 @@ GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COM
 
 
 def git(cwd, *args, env):
-    subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True)
+    subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True, timeout=60)
 
 
 def snapshot(dst: Path, env) -> Path:

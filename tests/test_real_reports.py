@@ -226,10 +226,12 @@ def test_non_report_files_are_skipped_and_counted(tmp_path, capsys):
     code = main(["check", str(tmp_path), str(tmp_path / "empty"), "--output-format", "json"])
     captured = capsys.readouterr()
     data = json.loads(captured.out)
-    assert code == 0
+    assert code == 3  # the .doc is checked as when named, and cannot be read
     skipped = sorted(f["path"].rsplit("/", 1)[-1] for f in data["files"] if f["skipped"])
     assert skipped == ["README.md", "notes.txt"]
-    assert data["summary"]["skipped"] == 2 and data["summary"]["not_checked"] == [str(tmp_path / "old.doc")]
+    assert data["summary"]["skipped"] == 2 and data["summary"]["not_checked"] == []
+    old = next(f for f in data["files"] if f["path"].endswith("old.doc"))
+    assert [x["code"] for x in old["findings"]] == ["GK001"]
     assert "empty 中没有可检查的文件" in captured.err
     main(["check", str(tmp_path)])
     assert "跳过 2 个非年报文件" in capsys.readouterr().err
@@ -241,7 +243,7 @@ def test_a_report_title_without_sections_is_gk002(tmp_path):
 
 
 def test_gitignore_is_respected(tmp_path, capsys):
-    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True, timeout=60)
     (tmp_path / ".gitignore").write_text("drafts/\n", encoding="utf-8")
     (tmp_path / "drafts").mkdir()
     (tmp_path / "drafts" / "r.txt").write_text(FLAT.replace("其他信息38条", "其他信息30条"), encoding="utf-8")

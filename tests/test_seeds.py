@@ -21,7 +21,7 @@ EXPECTED = {  # prefix: (template, year, publication date)
 
 def extract(prefix: str) -> dict:
     out = subprocess.run([sys.executable, "-m", "gklint", "extract", "--format", "json", str(seed(prefix))],
-                         capture_output=True, text=True, check=True)
+                         capture_output=True, text=True, check=True, timeout=120)
     return json.loads(out.stdout)
 
 

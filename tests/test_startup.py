@@ -16,7 +16,8 @@ PROBE = ("import sys; from gklint.ruleset.loader import load; from gklint.checks
 
 
 def _probe(ref: str) -> tuple[int, bool]:
-    p = subprocess.run([sys.executable, "-c", PROBE, ref], capture_output=True, text=True, env=os.environ)
+    p = subprocess.run([sys.executable, "-c", PROBE, ref], capture_output=True, text=True, env=os.environ,
+                       timeout=120)
     assert p.returncode == 0, p.stderr
     n, parsed = p.stdout.split()
     return int(n), parsed == "True"

@@ -105,7 +105,8 @@ def test_rule_set_package_through_pre_commit(tmp_path):
 
     env = {**os.environ, **GIT_ENV, "PRE_COMMIT_HOME": str(tmp_path / "pc-home"), "NO_COLOR": "1"}
     project = snapshot(tmp_path / "project", env)
-    sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=project, capture_output=True, text=True).stdout.strip()
+    sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=project, capture_output=True, text=True,
+                         timeout=60).stdout.strip()
 
     pkg = tmp_path / "gklint-province"
     (pkg / "gklint_province").mkdir(parents=True)

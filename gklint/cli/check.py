@@ -6,12 +6,13 @@ import os
 import sys
 
 from gklint import output
-from gklint.cli.common import (AGENCY_HELP, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, FORMATS, PROGRESS_FROM, RULESET_HELP,
-                               codes, error)
+from gklint.cli.common import (AGENCY_HELP, EPILOG, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, FORMATS,
+                               PROGRESS_FROM, RULESET_HELP, codes, error)
 
 
 def add(sub) -> None:
-    ck = sub.add_parser("check", help="检查报告并列出问题", description=f"检查报告并列出问题。支持的格式：{FORMATS}。")
+    ck = sub.add_parser("check", help="检查报告并列出问题", description=f"检查报告并列出问题。支持的格式：{FORMATS}。",
+                        epilog=EPILOG)
     ck.add_argument("paths", nargs="*", metavar="路径",
                     help="文件或目录（目录递归查找支持的格式；默认当前目录）")
     ck.add_argument("--output-format", "--format", dest="format",
@@ -118,9 +119,12 @@ def _check(args) -> int:
             n = baseline.write(args.write_baseline, results)
         except baseline.BaselineError as exc:
             return error(str(exc))
+        unread = sum(1 for r in results if r.unreadable)
         print(f"已把 {len(results)} 个文件的 {n} 个问题写入基线 {args.write_baseline}"
-              f"（之后用 --baseline {args.write_baseline} 只报告新问题）", file=sys.stderr)
-        return EXIT_ERROR if missing or any(r.unreadable for r in results) else EXIT_OK
+              f"（之后用 --baseline {args.write_baseline} 只报告新问题）"
+              + (f"；{unread} 个文件无法读取，未记入基线" if unread else ""), file=sys.stderr)
+        return EXIT_ERROR if missing else EXIT_UNREADABLE if any(r.unreadable for r in results) else EXIT_OK
+    hidden = sum(1 for r in results for x in r.suppressed if x.by == "baseline")
     if not args.show_suppressed:
         for r in results:
             r.suppressed = []
@@ -129,12 +133,14 @@ def _check(args) -> int:
     elapsed = time.perf_counter() - start
 
     fmt = args.format or base.output_format
-    _emit(args, fmt, results, elapsed, found.unsupported, stale)
+    _emit(args, fmt, results, elapsed, found.unsupported, stale, hidden)
 
     if args.exit_zero:
         return EXIT_ERROR if missing else EXIT_OK
-    if missing or any(r.unreadable for r in results):
+    if missing:
         return EXIT_ERROR
+    if any(r.unreadable for r in results):
+        return EXIT_UNREADABLE
     levels = {"warning": ("warning", "error"), "error": ("error",)}
     if any(f.severity in levels[s.fail_on] for r, s in zip(results, settings) for f in r.findings):
         return EXIT_FINDINGS
@@ -217,11 +223,11 @@ def _rules_for(results) -> dict:
     return catalog(loaded or [load("gb2021")])
 
 
-def _emit(args, fmt, results, elapsed, unsupported=(), stale=()) -> None:
+def _emit(args, fmt, results, elapsed, unsupported=(), stale=(), hidden=0) -> None:
     from gklint.output import full, machine
     from gklint.output.suppressed import render, render_stale
 
-    summary_line = full.summary(results, elapsed, unsupported)
+    summary_line = full.summary(results, elapsed, unsupported, hidden)
     if args.statistics:
         rows = machine.statistics(results, _rules_for(results))
         if fmt == "json":

@@ -8,6 +8,11 @@ import sys
 from gklint.readers import formats_help
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_UNREADABLE = 3  # some files could not be read (the others were checked): not a usage error
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM, as shells report them
+EPILOG = ("退出码：0 没有问题；1 有问题（达到 --fail-on 的级别）；2 用法、配置或规则集错误，或路径不存在；"
+          "3 有文件无法读取（其余文件照常检查并输出）；130 被 SIGINT（Ctrl-C）中断；143 被 SIGTERM 终止。"
+          "几种情况同时出现时取靠前的：2，其次 3，其次 1。")
 PROGRESS_FROM = 10  # files; fewer finish before a progress bar would be worth drawing
 
 

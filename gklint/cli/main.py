@@ -9,15 +9,15 @@ import sys
 
 from gklint import __version__
 from gklint.cli import annotate, check, extract, rules, ruleset, serve
-from gklint.cli.common import EXIT_ERROR, EXIT_OK, FORMATS, Parser, error
+from gklint.cli.common import (EPILOG, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED, FORMATS, Parser,
+                               error)
 
 COMMANDS = (check, annotate, rules, ruleset, extract, serve)  # in the order `gklint -h` lists them
 
 
 def _parser() -> argparse.ArgumentParser:
     p = Parser(prog="gklint", description=f"政府信息公开工作年度报告的合规检查工具。支持的格式：{FORMATS}。",
-                epilog="gklint 命令 -h 查看各命令的选项。退出码：0 没有问题，1 有问题，2 用法、配置或规则集错误、"
-                       "文件不存在或无法读取。")
+                epilog="gklint 命令 -h 查看各命令的选项。" + EPILOG)
     p.add_argument("--version", action="version", version=f"gklint {__version__}", help="显示版本号并退出")
     sub = p.add_subparsers(dest="command", metavar="命令", parser_class=Parser)
     for command in COMMANDS:
@@ -26,6 +26,20 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from gklint.run.signals import Terminated, handled
+
+    with handled():
+        try:
+            return _main(argv)
+        except KeyboardInterrupt:
+            print("gklint: 已中断（SIGINT），检查未完成，没有输出结果", file=sys.stderr)
+            return EXIT_INTERRUPTED
+        except Terminated:
+            print("gklint: 已终止（SIGTERM），检查未完成，没有输出结果", file=sys.stderr)
+            return EXIT_TERMINATED
+
+
+def _main(argv: list[str] | None) -> int:
     parser = _parser()
     args, extra = parser.parse_known_args(argv)
     if extra and args.command == "check" and not any(x.startswith("-") for x in extra):
@@ -39,9 +53,6 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERROR
     try:
         return args.run(args)
-    except KeyboardInterrupt:
-        print("gklint: 已中断，检查未完成，没有输出结果", file=sys.stderr)
-        return 130
     except BrokenPipeError:
         sys.stderr.close()  # the reader went away (| head): not an error, and nothing more to say
         return EXIT_OK

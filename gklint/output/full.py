@@ -130,7 +130,7 @@ def totals(results) -> dict:
     return out
 
 
-def summary(results, elapsed: float | None, unsupported=()) -> str:
+def summary(results, elapsed: float | None, unsupported=(), baseline_hidden: int = 0) -> str:
     t = totals(results)
     text = f"检查了 {t['files'] - t['skipped']} 个文件"
     if results:
@@ -141,6 +141,8 @@ def summary(results, elapsed: float | None, unsupported=()) -> str:
         text += f"，用时 {elapsed:.2f} 秒"
     if t["skipped"]:
         text += f"；跳过 {t['skipped']} 个非年报文件（没有年度报告的标题、部分标题或统计表）"
+    if baseline_hidden:
+        text += f"；基线隐藏了 {baseline_hidden} 个问题（--show-suppressed 列出）"
     if unsupported:
         shown = "、".join(clean(p) for p in list(unsupported)[:3]) + (" 等" if len(unsupported) > 3 else "")
         text += f"；未检查 {len(unsupported)} 个旧版 .doc/.wps 文件（{shown}），请另存为 .docx"

@@ -25,7 +25,7 @@ READERS = (
     Reader("Word", (".docx",), "gklint.readers.docx.reader:read_docx"),
     Reader("文本", (".txt", ".text", ".md", ".markdown"), "gklint.readers.text:read_text", listed=(".txt", ".md")),
     Reader("网页", (".html", ".htm"), "gklint.readers.html:read_html"),
-    Reader("PDF", (".pdf",), "gklint.readers.pdf:read_pdf", note="需要 pdfplumber"),
+    Reader("PDF", (".pdf",), "gklint.readers.pdf:read_pdf"),
 )
 SUFFIXES = tuple(s for r in READERS for s in r.suffixes)
 

@@ -1,4 +1,5 @@
-"""PDF on pdfplumber (optional: `pip install '.[pdf]'` in a clone): tables from the ruling lines, text outside
+"""PDF on pdfplumber (a dependency since PDFs are committed to report repositories, where the pre-commit
+hook must read them as installed; the message below is for installs without it, e.g. --no-deps): tables from the ruling lines, text outside
 them joined back into paragraphs, page headers and footers dropped; a PDF without a text layer is reported as such."""
 
 from __future__ import annotations
@@ -31,8 +32,9 @@ def read_pdf(path: str) -> Document:
     try:
         import pdfplumber
     except ImportError:
-        raise ReadError("读取 PDF 需要可选依赖 pdfplumber：在 gklint 源码目录中 pip install '.[pdf]'"
-                        "（或 pip install pdfplumber）") from None
+        raise ReadError("读取 PDF 需要 pdfplumber，当前环境中没有安装：pip install pdfplumber；"
+                        "在 pre-commit 钩子中，在 .pre-commit-config.yaml 的 gklint 钩子下加上 "
+                        "additional_dependencies: [pdfplumber]") from None
     try:
         with pdfplumber.open(path) as pdf:
             if len(pdf.pages) > MAX_PAGES:

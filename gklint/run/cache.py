@@ -118,14 +118,20 @@ def put(k: str, result: FileResult) -> None:
             "findings": [f.to_dict() for f in result.findings],
             "suppressed": [x.to_dict() for x in result.suppressed],
             "directives": [x.to_dict() for x in result.directives]}
+    tmp = f"{entry}.{os.getpid()}.tmp"
     try:
         _prepare(os.path.dirname(entry))
-        tmp = f"{entry}.{os.getpid()}.tmp"
         with open(tmp, "w", encoding="utf-8") as fh:
             json.dump(data, fh, ensure_ascii=False)
         os.replace(tmp, entry)  # atomic: parallel runs never see half an entry
     except OSError:
         pass
+    except BaseException:  # interrupted half-way (SIGINT, SIGTERM): leave no half-written file behind
+        try:
+            os.remove(tmp)
+        except OSError:
+            pass
+        raise
 
 
 def _prepare(directory: str) -> None:

@@ -77,6 +77,9 @@ def check_document(doc, ruleset: str | None = None, agency_kind: str = "auto"):
 
 def check_file(path: str, ruleset: str | None = None, agency_kind: str = "auto") -> FileResult:
     result = FileResult(path)
+    if in_the_way(path):  # never a report, whatever its suffix: skipped and counted, not read
+        result.skipped = True
+        return result
     try:
         doc = read(path)
     except ReadError as exc:
@@ -103,3 +106,14 @@ def looks_like_report(report) -> bool:
     A file with none (a README, meeting notes) is skipped and counted, never a finding; GK002 is for files
     that look like a report but cannot be understood."""
     return bool((report.title and report.year) or len(report.sections) >= 2 or report.tables)
+
+
+def in_the_way(path: str) -> bool:
+    """An editor's lock, temporary or backup file beside a report: Word's owner file `~$报告.docx` and its
+    `~WRL0001.tmp`, LibreOffice's `.~lock.报告.docx#`, Emacs's `.#报告.docx` and `#报告.docx#`, `报告.docx~`,
+    Vim's `.报告.docx.swp`. They come and go while a report is open and are never reports."""
+    import os
+
+    name = os.path.basename(path)
+    return (name.startswith(("~$", ".~lock.", ".#")) or name.endswith("~") or (name[:1] == name[-1:] == "#")
+            or name.lower().endswith((".tmp", ".swp")))

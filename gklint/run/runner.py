@@ -23,11 +23,13 @@ class Job:
 class Discovered:
     files: list[str]  # to check
     missing: list[str]  # paths that do not exist
-    unsupported: list[str]  # .doc / .wps found in directories: listed, not checked
+    unsupported: list[str]  # no longer filled: .doc/.wps/.odt/.rtf are checked (kept for the outputs' field)
     empty: list[str]  # directories that hold no file to check
 
 
-LEGACY_SUFFIXES = (".doc", ".wps")
+# formats the reader converts (or says how to convert): found in a directory they are checked, exactly as
+# when named, so a .doc in a report repository never passes unseen
+CONVERTED_SUFFIXES = (".doc", ".wps", ".odt", ".rtf")
 
 
 def discover(paths: list[str], resolver: Resolver, suffixes: tuple[str, ...]) -> Discovered:
@@ -39,10 +41,8 @@ def discover(paths: list[str], resolver: Resolver, suffixes: tuple[str, ...]) ->
             before = len(found.files)
             for full in _walk(path, resolver):
                 name = full.lower()
-                if name.endswith(suffixes) and _new(full, seen):
+                if name.endswith(suffixes + CONVERTED_SUFFIXES) and _new(full, seen):
                     found.files.append(full)
-                elif name.endswith(LEGACY_SUFFIXES):
-                    found.unsupported.append(full)
             if len(found.files) == before:
                 found.empty.append(path)
         elif os.path.exists(path) or os.path.islink(path):
@@ -133,12 +133,15 @@ def run(files: list[str], settings: list[Settings], jobs: int, advance=None,
             advance()
     checked = (_work(work[i], keep_report=True) for i in todo) if keep_reports else \
         (check_all or _check_all)([work[i] for i in todo], jobs)
-    for i, result in zip(todo, checked):
-        results[i] = result
-        if keys[i]:
-            cache.put(keys[i], result)
-        if advance and i < len(files):
-            advance()
+    try:
+        for i, result in zip(todo, checked):
+            results[i] = result
+            if keys[i]:
+                cache.put(keys[i], result)
+            if advance and i < len(files):
+                advance()
+    finally:  # an interrupt between two results (in cache.put, in advance) cancels the pool now, not at exit
+        checked.close()
     before = results.pop() if previous is not None else None
     check_across(results, settings[:len(results)], before)
     return results
@@ -150,25 +153,22 @@ def _check_all(work: list[Job], jobs: int):
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(work)), initializer=_ignore_sigint)
+    from gklint.run.signals import blocked, ignore_in_worker
+
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(work)), initializer=ignore_in_worker)
     try:
-        yield from pool.map(_work, work, chunksize=max(1, min(8, len(work) // (jobs * 4))))
-    except BaseException:  # Ctrl-C, a CI cancel (SIGINT to this process only), a closed pipe: stop now
+        with blocked():  # the workers are forked here
+            results = pool.map(_work, work, chunksize=max(1, min(8, len(work) // (jobs * 4))))
+        yield from results
+    except BaseException:  # Ctrl-C, SIGTERM, a CI cancel (to this process only), a closed pipe: stop now
         _cancel(pool)
         raise
     pool.shutdown()
 
 
-def _ignore_sigint() -> None:
-    """Workers leave SIGINT to the main process, which cancels the pool: a terminal's Ctrl-C (sent to the
-    whole process group) cannot kill a worker half-way and leave the pool waiting for it."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 def _cancel(pool) -> None:
-    """Drop the queued files and end the workers at once (they ignore SIGINT and would finish their chunk).
+    """Drop the queued files and end the workers at once (they ignore SIGINT and SIGTERM and would finish
+    their chunk).
     There is no public way to reach a pool's processes and its manager thread: the private names are read
     defensively. The manager thread, which sees its workers die, may fail on the cancelled futures
     (InvalidStateError in Python 3.11) and would be joined at interpreter exit: it is silenced and not waited
