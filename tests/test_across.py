@@ -327,3 +327,28 @@ def test_an_abbreviated_title_pairs_through_the_name_in_its_signature(tmp_path):
                                      .replace("某市某某局", "某市科学技术委员会"), encoding="utf-8")
     found = _check(tmp_path, folder)[1]
     assert "GK601" in [f["code"] for f in found["2022.txt"]]
+
+
+def test_a_repeated_sentence_whose_count_is_this_years_true_count_is_not_carried(tmp_path, series):
+    """One review case in both years, said in the same words: true both years (GK603 only when the count disagrees
+    with this year's tables or the year is last year's)."""
+    folder, first, second = series
+    first["t4"] = [1, 0, 0, 0, 1] + [0] * 10
+    second["t4"] = list(first["t4"])
+    same = "因政府信息公开工作被申请行政复议1件，被提起行政诉讼0件。"
+    text1, text2 = narrative(first, 2022), narrative(second, 2023)
+    assert same in text1["一"][1] and same in text2["一"][1]
+    _build(folder, 2022, first, text=text1), _build(folder, 2023, second, text=text2)
+    status, found = _check(tmp_path, folder)
+    assert (status, found["某市某某局2023.docx"]) == (0, [])
+
+    # the same sentence in part 五 (which GK501 does not read) while this year's 表四 says 2: carried over
+    second["t4"] = [2, 0, 0, 0, 2] + [0] * 10
+    text1["五"] = [text1["五"][0] + same]
+    text2 = narrative(second, 2023)
+    text2["五"] = [text2["五"][0] + same]
+    _build(folder, 2022, first, text=text1), _build(folder, 2023, second, text=text2)
+    found = _check(tmp_path, folder)[1]
+    (f,) = [f for f in found["某市某某局2023.docx"] if f["code"] == "GK603"]
+    start, end = f["span"]
+    assert f["location"]["section"] == "五" and f["snippet"][start:end] == "1件"
