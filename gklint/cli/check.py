@@ -100,6 +100,9 @@ def _check(args) -> int:
     if args.previous:
         if not os.path.isfile(args.previous):
             return error(f"{args.previous}: --previous 指定的文件不存在")
+        if files and all(os.path.realpath(f) == os.path.realpath(args.previous) for f in files):
+            return error(f"{args.previous}: --previous 指定的就是要检查的报告本身，无法与自身比较；"
+                         "请指定同一机关上一年度的报告")
         previous = (args.previous, resolver.for_path(args.previous))
     if show_progress:
         results = _run_with_progress(files, settings, jobs, previous)
