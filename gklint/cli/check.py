@@ -157,10 +157,14 @@ def _bad_selection(settings, args) -> bool:
             continue  # the default selection always exists: no rule set to load for it
         seen.add((s.select, s.extend_select, s.ruleset))
         refs = [s.ruleset] if s.ruleset else list(NATIONAL)  # by report year: any national rule set
-        for code in unknown_codes(s, catalog([load(r) for r in refs])):
+        rules = catalog([load(r) for r in refs])
+        for code in unknown_codes(s, rules):
+            import difflib
+
             where = "--select / --extend-select" if code in from_cli else f"{s.source}: select / extend-select"
+            close = difflib.get_close_matches(code, list(rules), n=1, cutoff=0.6)
             error(f"{where}：{code!r} 不是所用规则集（{'、'.join(refs)}）中的规则代码或前缀"
-                   "（gklint rules 列出全部规则）")
+                  + (f"（是不是 {close[0]}？）" if close else "") + "（gklint rules 列出全部规则）")
             bad = True
     return bad
 
