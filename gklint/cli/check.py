@@ -28,7 +28,7 @@ def add(sub) -> None:
     ck.add_argument("--show-settings", action="store_true", help="打印每个路径最终生效的设置后退出")
     ck.add_argument("--statistics", action="store_true", help="只打印每个代码的问题数")
     ck.add_argument("-q", "--quiet", action="store_true", help="只打印问题：不打印汇总和进度")
-    ck.add_argument("-j", "--jobs", type=int, metavar="N", help="并行进程数（默认：8 个文件以上时用全部 CPU）")
+    ck.add_argument("-j", "--jobs", type=_jobs, metavar="N", help="并行进程数（默认：8 个文件以上时用全部 CPU）")
     ck.add_argument("--no-cache", action="store_true", help="不读也不写结果缓存")
     ck.add_argument("--min-severity", choices=("info", "warning", "error"),
                     help="不显示低于这个级别的问题（默认 info，或配置中的 min-severity）")
@@ -41,6 +41,18 @@ def add(sub) -> None:
     ck.add_argument("--previous", metavar="文件",
                     help="同一机关上一年度的报告：与它做跨年度核对（不写时，同一次检查中同一机关相邻年度的报告自动配对）")
     ck.set_defaults(run=_check)
+
+
+def _jobs(text: str) -> int:
+    import argparse
+
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"并行进程数应为正整数（1、2、…），而不是 {text!r}")
+    return n
 
 
 def _show_settings(args, resolver) -> int:
@@ -254,7 +266,7 @@ def _emit(args, fmt, results, elapsed, unsupported=(), stale=()) -> None:
         from gklint.output.csvout import to_csv
         text = to_csv(results)
     else:
-        lines = full.render(results, elapsed, quiet=True)
+        lines = full.render(results, elapsed, quiet=True, width=None if args.output_file else full.terminal_width())
         if not args.output_file and not os.environ.get("NO_COLOR") and (sys.stdout.isatty()
                                                                        or os.environ.get("FORCE_COLOR")):
             from rich.console import Console
