@@ -47,7 +47,9 @@ def _annotate(args) -> int:
     out = args.output or default_output(path)
     folder = os.path.dirname(out)
     if folder and not os.path.isdir(folder):
-        return error(f"输出目录不存在：{folder}" if not os.path.exists(folder) else f"{folder}: 不是目录，无法写入输出文件")
+        if os.path.exists(folder):
+            return error(f"{folder}: 不是目录，无法写入输出文件")
+        return error(f"输出目录不存在：{folder}")
     if os.path.exists(out) and os.path.samefile(out, path):
         return error(f"{out}: 输出文件不能是原文件本身，原文件从不修改")
     if os.path.exists(out) and not args.force:
