@@ -132,13 +132,12 @@ def test_previous_pairs_explicitly_and_says_when_it_cannot(tmp_path, series):
     second["t3"]["二"][6] += 1
     second["t3"]["一"][0] -= 1
     second["t3"]["一"][6] -= 1
-    before = _build(folder, 2022, first, agency="某市某某管理局")  # another name: not paired by itself
+    before = _build(folder, 2022, first)
     report = _build(tmp_path, 2023, second)
-    assert _across(_check(tmp_path, folder, report)[1]["某市某某局2023.docx"]) == []
     status, found = _check(tmp_path, report, extra=["--previous", str(before)])
     assert [f["code"] for f in found["某市某某局2023.docx"]] == ["GK601"] and list(found) == ["某市某某局2023.docx"]
 
-    older = _build(tmp_path, 2021, first, agency="某市某某管理局")
+    older = _build(tmp_path, 2021, first)
     (f,) = _check(tmp_path, report, extra=["--previous", str(older)])[1]["某市某某局2023.docx"]
     assert f["code"] == "GK600" and "2021年度" in f["message"] and "应为2022年度" in f["message"]
     broken = tmp_path / "broken.docx"
@@ -327,3 +326,63 @@ def test_an_abbreviated_title_pairs_through_the_name_in_its_signature(tmp_path):
                                      .replace("某市某某局", "某市科学技术委员会"), encoding="utf-8")
     found = _check(tmp_path, folder)[1]
     assert "GK601" in [f["code"] for f in found["2022.txt"]]
+
+
+def test_a_repeated_sentence_whose_count_is_this_years_true_count_is_not_carried(tmp_path, series):
+    """One review case in both years, said in the same words: true both years (GK603 only when the count disagrees
+    with this year's tables or the year is last year's)."""
+    folder, first, second = series
+    first["t4"] = [1, 0, 0, 0, 1] + [0] * 10
+    second["t4"] = list(first["t4"])
+    same = "因政府信息公开工作被申请行政复议1件，被提起行政诉讼0件。"
+    text1, text2 = narrative(first, 2022), narrative(second, 2023)
+    assert same in text1["一"][1] and same in text2["一"][1]
+    _build(folder, 2022, first, text=text1), _build(folder, 2023, second, text=text2)
+    status, found = _check(tmp_path, folder)
+    assert (status, found["某市某某局2023.docx"]) == (0, [])
+
+    # the same sentence in part 五 (which GK501 does not read) while this year's 表四 says 2: carried over
+    second["t4"] = [2, 0, 0, 0, 2] + [0] * 10
+    text1["五"] = [text1["五"][0] + same]
+    text2 = narrative(second, 2023)
+    text2["五"] = [text2["五"][0] + same]
+    _build(folder, 2022, first, text=text1), _build(folder, 2023, second, text=text2)
+    found = _check(tmp_path, folder)[1]
+    (f,) = [f for f in found["某市某某局2023.docx"] if f["code"] == "GK603"]
+    start, end = f["span"]
+    assert f["location"]["section"] == "五" and f["snippet"][start:end] == "1件"
+
+
+def test_previous_of_another_agency_is_one_gk600_naming_both(tmp_path, series):
+    """--previous names another agency's report: not compared as if it were this agency's (no GK601/GK602)."""
+    folder, first, second = series
+    second["t3"]["二"][0] += 1  # a carry-over that does not match: GK601 if the two were compared
+    second["t3"]["二"][6] += 1
+    second["t3"]["一"][0] -= 1
+    second["t3"]["一"][6] -= 1
+    other = _build(folder, 2022, first, agency="某市某某管理局")
+    report = _build(tmp_path, 2023, second)
+    status, found = _check(tmp_path, report, extra=["--previous", str(other)])
+    (f,) = found["某市某某局2023.docx"]
+    assert f["code"] == "GK600" and "另一机关（某市某某管理局）" in f["message"] and "某市某某局的报告" in f["message"]
+    assert "renamed-agencies" in f["message"] and status == 0
+    # the renaming said in the configuration: the same agency, compared
+    (tmp_path / "gklint.toml").write_text('renamed-agencies = { "某市某某管理局" = "某市某某局" }\n', encoding="utf-8")
+    found = _check(tmp_path, report, extra=["--previous", str(other), "--config", str(tmp_path / "gklint.toml")])[1]
+    assert [f["code"] for f in found["某市某某局2023.docx"]] == ["GK601"]
+    # a name with the city in front is the same agency (as in the pairing of a folder)
+    same = _build(folder, 2022, first, agency="江苏省某市某某局")
+    assert [f["code"] for f in _check(tmp_path, report, extra=["--previous", str(same)])[1]["某市某某局2023.docx"]] \
+        == ["GK601"]
+
+
+def test_previous_naming_the_checked_file_itself_is_a_usage_error(tmp_path, series, capsys):
+    folder, first, _ = series
+    report = _build(folder, 2022, first)
+    assert main(["check", "--no-cache", str(report), "--previous", str(report)]) == 2
+    err = capsys.readouterr().err
+    assert "就是要检查的报告本身" in err and "某市某某局2022.docx" in err
+    # in a folder of several reports it is one of them: the others are compared with it
+    _build(folder, 2023, following(first))
+    status, found = _check(tmp_path, folder, extra=["--previous", str(report)])
+    assert status == 0 and found["某市某某局2023.docx"] == []

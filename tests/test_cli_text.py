@@ -63,7 +63,7 @@ def test_ruleset_check_prints_paths_relative_to_the_working_directory(tmp_path, 
 
 @pytest.mark.parametrize("argv,words", [
     (["check", "--format", "x"], "无效的取值 'x'"),
-    (["check", "-j", "x"], "无效的值 'x'"),
+    (["check", "-j", "x"], "并行进程数应为正整数（1、2、…），而不是 'x'"),
     (["rule"], "缺少参数"),
     (["check", "a", "--nope"], "无法识别的参数：--nope"),
 ])

@@ -47,13 +47,16 @@ def test_cli_reports_pass_and_fail(capsys, tmp_path):
 
 BROKEN = [  # (change to the example, the exact problem: line, key, message)
     (('kind = "content"\nname = "statistical-period-sentence"', 'kind = "contents"\nname = "statistical-period-sentence"'),
-     "25: rules.SX101.kind: 未知的规则类型 'contents'（可用：sections, content, tables, cells, identity, dates, "
-     "text_table, text_sums, patterns, across, template）"),
+     "25: rules.SX101.kind: 未知的规则类型 'contents'（是不是 'content'？可用：sections、content、tables、cells、"
+     "identity、dates、text_table、text_sums、patterns、across、template）"),
     (('section = "一"\npattern = \'平台建设\'', 'secton = "一"\npattern = \'平台建设\''),
      "41: rules.SX102.secton: 未知的键 'secton'（是不是 'section'？）（content 类规则允许：allow_none, basis, doc, elsewhere, enabled, example, expected, "
      "fix, kind, message, name, pattern, section, sections, severity, summary）"),
     (('T("数量", "行政复议/总计") <= 10', 'T("数量", "行政复议/合计") <= 10'),
-     "53: rules.SX201.expr: 表 T4 没有列 '行政复议/合计'"),
+     "53: rules.SX201.expr: 表 T4 没有列 '行政复议/合计'（是不是 '行政复议/总计'？列：行政复议/结果维持、行政复议/结果纠正、"
+     "行政复议/其他结果、行政复议/尚未审结、行政复议/总计、未经复议直接起诉/结果维持、未经复议直接起诉/结果纠正、"
+     "未经复议直接起诉/其他结果、未经复议直接起诉/尚未审结、未经复议直接起诉/总计、复议后起诉/结果维持、复议后起诉/结果纠正、"
+     "复议后起诉/其他结果、复议后起诉/尚未审结、复议后起诉/总计）"),
     (('T("数量", "行政复议/总计") <= 10', 'T("数量", "行政复议/总计") <= open("x")'),
      None),  # checked below: an expression cannot call anything
     (("pattern = '平台建设'", "pattern = '平台建设('"),

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from gklint.findings import Finding, excerpt
 from gklint.checks.registry import COMMON_ONLY, problems
 from gklint.checks.registry import KINDS as _REGISTRY
-from gklint.ruleset.loader import RuleSet, RuleSetError, located_error
+from gklint.ruleset.loader import RuleSet, RuleSetError, located_error, suggest
 
 KINDS = tuple(_REGISTRY)  # the order rules run in
 
@@ -109,7 +109,7 @@ def _make_rule(code: str, spec, ruleset: RuleSet, where: str) -> Rule | None:
     kind = spec.get("kind")
     if kind not in KINDS:
         hint = "缺少 kind" if kind is None else f"未知的规则类型 {kind!r}"
-        raise _error(ruleset, f"{where}.kind", f"{hint}（可用：{', '.join(KINDS)}）")
+        raise _error(ruleset, f"{where}.kind", hint + suggest(kind if isinstance(kind, str) else "", KINDS))
     found = problems(_REGISTRY[kind], spec)
     if found:
         key, message = found[0]
@@ -119,7 +119,7 @@ def _make_rule(code: str, spec, ruleset: RuleSet, where: str) -> Rule | None:
         value = spec.get(key)
         for k in ([value] if isinstance(value, str) else value or []):
             if k not in known:
-                raise _error(ruleset, f"{where}.{key}", f"没有部分 {k!r}（本规则集的部分：{'、'.join(known)}）")
+                raise _error(ruleset, f"{where}.{key}", f"没有部分 {k!r}{suggest(k, known, '本规则集的部分')}")
     rule = Rule(code, kind, spec.get("name", code), spec.get("severity", "error"), spec.get("summary", ""),
                 {k: v for k, v in spec.items() if k not in COMMON_ONLY},
                 spec.get("doc", ""), spec.get("example", ""), spec.get("fix", ""),

@@ -8,7 +8,7 @@ on two facts. The rules:
 - an expression (`expr`) in the identity language, where P("行", "列") is the previous year's cell
   (二、上年结转 = last year's 四、结转下年度继续办理; 现行有效件数 = last year's + 本年制发 − 本年废止);
 - `check = "carried_text"`: a sentence that is also in last year's report and carries last year's year or a
-  count, one finding per section;
+  count this year's tables do not vouch for (through the GK501 claims), one finding per section;
 - `check = "same_tables"`: every statistics cell identical to last year's;
 - `check = "not_evaluated"`: what could not be compared, said once per pair.
 """
@@ -275,14 +275,62 @@ def _fmt(d: Decimal) -> str:
 
 # --- text carried over ------------------------------------------------------------------------------------
 
-def _stale(text: str, year: int):
-    """The first mention of `year` (not inside a title 《…》 or a document number 〔…〕) or a non-zero count."""
+def _stale(text: str, year: int, confirmed=lambda text, m: False):
+    """The first mention of `year` (not inside a title 《…》 or a document number 〔…〕) or the first non-zero
+    count that `confirmed(text, match)` does not vouch for (this year's tables hold that very number)."""
     shielded = re.sub(r"《[^》]*》|〔[^〕]*〕|\[[^\]]*\]", lambda m: "□" * len(m.group()), text)
     # a year that stays true: "自2023年起", "2023年以来", "（2019年修订）"
     m = re.search(rf"(?<![自从])({year})\s*年(?!度?(?:起|以来|开始|修订|修正))", shielded)
     if m:
         return m
-    return re.search(rf"(?<![第\d.])[1-9]\d*(?:\.\d+)?\s*(?:{_UNITS})", shielded)
+    return next((m for m in re.finditer(rf"(?<![第\d.])[1-9]\d*(?:\.\d+)?\s*(?:{_UNITS})", shielded)
+                 if not confirmed(text, m)), None)
+
+
+def _claims(ruleset) -> list[tuple]:
+    """(pattern, cell lists) of the rule set's narrative claims (GK501: "行政复议1件" is T4 数量 行政复议/总计):
+    what a count in a sentence means, so that this year's tables can vouch for it."""
+    out = []
+    for spec in ruleset.raw.get("rules", {}).values():
+        if not isinstance(spec, dict) or spec.get("kind") != "text_table":
+            continue
+        for claim in spec.get("claims", []):
+            if isinstance(claim, dict) and "contradicts" not in claim and "cells" in claim:
+                try:
+                    rx = re.compile(claim["pattern"])
+                except (re.error, TypeError):
+                    continue
+                if "n" in rx.groupindex:
+                    out.append((rx, [claim["cells"], *([claim["carryover_cells"]] if "carryover_cells" in claim
+                                                       else [])]))
+    return out
+
+
+def _facts_sum(facts: dict, cells) -> Decimal | None:
+    total = Decimal(0)
+    for cell in cells:
+        table, row, col = (list(cell) + [None] * 3)[:3]
+        found = facts.get("tables", {}).get(table, {}).get("rows", {}).get(row, {}).get("cells", {}).get(col)
+        if not found or found[0] is None:
+            return None
+        total += Decimal(found[0])
+    return total
+
+
+def _confirmer(pair: Pair):
+    """confirmed(text, count match): a claim pattern covers the count and this year's cells hold its number
+    (one review case in both years, said in the same words: true both years, not carried over)."""
+    claims = _claims(pair.ruleset)
+
+    def confirmed(text: str, count) -> bool:
+        for rx, cell_lists in claims:
+            for m in rx.finditer(text):
+                if m.start("n") <= count.start() < m.end("n"):
+                    stated = Decimal(m.group("n"))
+                    if any(_facts_sum(pair.cur, cells) == stated for cells in cell_lists):
+                        return True
+        return False
+    return confirmed
 
 
 def _carried_text(rule, pair: Pair):
@@ -290,8 +338,9 @@ def _carried_text(rule, pair: Pair):
     if not year:
         return []
     sections = rule.params.get("sections") or SENTENCE_SECTIONS
+    confirmed = _confirmer(pair)
     candidates = [(key, text, loc, m) for key, text, loc in pair.cur.get("sentences", [])
-                  if key in sections and (m := _stale(text, year))]  # the cheap test first
+                  if key in sections and (m := _stale(text, year, confirmed))]  # the cheap test first
     before = {_norm(t) for _, t, _ in pair.prev.get("sentences", [])} if candidates else set()
     reported = [_norm((f.snippet or "").strip("…")) for f in pair.existing if f.snippet]
     hits: dict[str, list] = {}

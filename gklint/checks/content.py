@@ -12,7 +12,7 @@ _NONE = re.compile(r"^[\s。.]*(无|暂无|没有|无其他需要报告的事项
 
 
 def validate(rule, ruleset, where):
-    from gklint.ruleset.loader import RuleSetError
+    from gklint.ruleset.loader import RuleSetError, suggest
 
     known = [s.key for s in ruleset.sections]
     keys = rule.params.get("sections", [])
@@ -20,8 +20,8 @@ def validate(rule, ruleset, where):
         raise RuleSetError(f"应为部分编号的数组，例如 [\"一\", \"五\"]（本规则集的部分：{'、'.join(known)}）",
                            key=f"{where}.sections")
     if "section" in rule.params and rule.params["section"] not in known:
-        raise RuleSetError(f"没有部分 {rule.params['section']!r}（本规则集的部分：{'、'.join(known)}）",
-                           key=f"{where}.section")
+        section = rule.params["section"]
+        raise RuleSetError(f"没有部分 {section!r}{suggest(section, known, '本规则集的部分')}", key=f"{where}.section")
 
     if "pattern" in rule.params:
         try:

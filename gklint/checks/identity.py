@@ -36,11 +36,13 @@ def validate(rule, ruleset, where):
 
 def check_refs(expr, rule, ruleset, where):
     """Every row, tag and column the expression names exists in the rule's table (for every item)."""
-    from gklint.ruleset.loader import RuleSetError
+    from gklint.ruleset.loader import RuleSetError, suggest
 
-    table = ruleset.tables.get(rule.params.get("table", ""))
+    name = rule.params.get("table", "")
+    table = ruleset.tables.get(name)
     if table is None:
-        raise RuleSetError(f"规则集中没有表 {rule.params.get('table')!r}", key=f"{where}.table")
+        raise RuleSetError(f"规则集中没有表 {name!r}{suggest(name, sorted(ruleset.tables), '已有的表')}",
+                           key=f"{where}.table")
     rows = {r.key for r in table.rows}
     tags = {t for r in table.rows for t in r.tags}
     cols = set(table.columns) | {c for r in table.rows for c in (r.columns or [])}
@@ -49,11 +51,19 @@ def check_refs(expr, rule, ruleset, where):
         for item in items or ["$"]:
             row, col = ref.row.replace("$", item), ref.col.replace("$", item)
             if row.startswith("#") and row[1:] not in tags:
-                raise RuleSetError(f"没有带标签 {row[1:]!r} 的行", key=f"{where}.expr")
+                raise RuleSetError(f"没有带标签 {row[1:]!r} 的行{suggest(row[1:], sorted(tags), '已有的标签')}",
+                                   key=f"{where}.expr")
             if not row.startswith("#") and row not in rows:
-                raise RuleSetError(f"表 {table.key} 没有行 {row!r}", key=f"{where}.expr")
+                raise RuleSetError(f"表 {table.key} 没有行 {row!r}{suggest(row, [r.key for r in table.rows], '行')}",
+                                   key=f"{where}.expr")
             if not col.startswith("#") and col not in cols:
-                raise RuleSetError(f"表 {table.key} 没有列 {col!r}", key=f"{where}.expr")
+                raise RuleSetError(f"表 {table.key} 没有列 {col!r}{suggest(col, _column_names(table), '列')}",
+                                   key=f"{where}.expr")
+
+
+def _column_names(table) -> list[str]:
+    """The table's columns, then the per-row columns (表二's), in order, once."""
+    return list(dict.fromkeys([*table.columns, *(c for r in table.rows for c in (r.columns or []))]))
 
 
 def _items(rule, table) -> list[str]:

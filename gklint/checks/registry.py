@@ -157,7 +157,8 @@ def _type_error(p: Param, value) -> str | None:
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
             return "应为表的数组（[[rules.CODE.claims]]）"
     if p.choices and value not in p.choices:
-        return f"{value!r} 不是 {'、'.join(p.choices[:-1])} 或 {p.choices[-1]}"
+        guess = _close(value, p.choices) if isinstance(value, str) else ""
+        return f"{value!r} 不是 {'、'.join(p.choices[:-1])} 或 {p.choices[-1]}{guess}"
     return None
 
 

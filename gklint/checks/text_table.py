@@ -9,17 +9,18 @@ from gklint.findings import cell_ref, location
 
 MIN_SENTENCE = 8  # characters: shorter paragraphs are headings or labels, never a sentence stating a count
 CARRYOVER_BEFORE, CARRYOVER_AFTER = 6, 12  # "含上年结转" sits right by its count: 办结41件（含上年结转2件）
+_CLAIM_KEYS = ("pattern", "cells", "what", "carryover_cells", "contradicts", "context")
 
 def validate(rule, ruleset, where):
-    from gklint.ruleset.loader import RuleSetError
+    from gklint.ruleset.loader import RuleSetError, suggest
 
     for i, claim in enumerate(rule.params.get("claims", [])):
         w = f"{where}.claims[{i}]"
         if not isinstance(claim, dict) or "pattern" not in claim or "cells" not in claim:
             raise RuleSetError("每条应有 pattern 和 cells", key=w)
         for key in claim:
-            if key not in ("pattern", "cells", "what", "carryover_cells", "contradicts", "context"):
-                raise RuleSetError(f"未知的键 {key!r}", key=f"{w}.{key}")
+            if key not in _CLAIM_KEYS:
+                raise RuleSetError(f"未知的键 {key!r}{suggest(key, _CLAIM_KEYS, '允许')}", key=f"{w}.{key}")
         try:
             rx = re.compile(claim["pattern"])
         except re.error as exc:
@@ -27,11 +28,19 @@ def validate(rule, ruleset, where):
         if "contradicts" not in claim and "n" not in rx.groupindex:
             raise RuleSetError("应有命名分组 (?P<n>…) 捕获数字", key=f"{w}.pattern")
         for cell in claim["cells"] + claim.get("carryover_cells", []):
-            if not (isinstance(cell, list) and len(cell) == 3):
+            if not (isinstance(cell, list) and len(cell) == 3 and all(isinstance(x, str) for x in cell)):
                 raise RuleSetError("每个单元格写作 [\"表\", \"行\", \"列\"]", key=f"{w}.cells")
             table = ruleset.tables.get(cell[0])
-            if table is None or table.row(cell[1]) is None:
-                raise RuleSetError(f"没有单元格 {cell}", key=f"{w}.cells")
+            row = table.row(cell[1]) if table else None
+            if table is None:
+                why = f"没有表 {cell[0]!r}{suggest(cell[0], sorted(ruleset.tables), '已有的表')}"
+            elif row is None:
+                why = f"表 {table.key} 没有行 {cell[1]!r}{suggest(cell[1], [r.key for r in table.rows], '行')}"
+            elif cell[2] not in table.columns_of(row):
+                why = f"表 {table.key} 的「{row.key}」行没有列 {cell[2]!r}{suggest(cell[2], table.columns_of(row), '列')}"
+            else:
+                continue
+            raise RuleSetError(f"没有单元格 {cell}：{why}", key=f"{w}.cells")
 
 
 def _value(report, cells) -> tuple[Decimal | None, list]:

@@ -20,6 +20,17 @@ def add(sub) -> None:
     an.set_defaults(run=_annotate)
 
 
+def _convert_hint(path: str) -> str:
+    """The way forward for an old .doc or a .wps: save it as .docx, in Word/WPS or with LibreOffice."""
+    import shlex
+
+    kind = "WPS 文字（.wps）" if path.lower().endswith(".wps") else "旧版 Word（.doc）"
+    folder = os.path.dirname(path) or "."
+    return (f"{path}: 是{kind}文件，gklint annotate 只能给 .docx 加批注。请先转换为 .docx：用 Word 或 WPS 打开，"
+            f"“另存为”Word 文档（*.docx）；或运行 soffice --headless --convert-to docx --outdir "
+            f"{shlex.quote(folder)} {shlex.quote(path)}，再对生成的 .docx 运行 gklint annotate")
+
+
 def _annotate(args) -> int:
     from gklint.output.annotate import annotate_report, default_output
     from gklint.policy.config import ConfigError, Overrides, Resolver
@@ -28,10 +39,17 @@ def _annotate(args) -> int:
     path = args.file
     if not os.path.isfile(path):
         return error(f"{path}: 文件不存在")
+    if path.lower().endswith((".doc", ".wps")):
+        return error(_convert_hint(path))
     if not path.lower().endswith(".docx"):
         return error(f"{path}: 不是 .docx 文件；gklint annotate 只能给 Word 文档加批注"
                       "（文本、网页、PDF 请用 gklint check 查看问题）")
     out = args.output or default_output(path)
+    folder = os.path.dirname(out)
+    if folder and not os.path.isdir(folder):
+        if os.path.exists(folder):
+            return error(f"{folder}: 不是目录，无法写入输出文件")
+        return error(f"输出目录不存在：{folder}")
     if os.path.exists(out) and os.path.samefile(out, path):
         return error(f"{out}: 输出文件不能是原文件本身，原文件从不修改")
     if os.path.exists(out) and not args.force:

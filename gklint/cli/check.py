@@ -30,7 +30,7 @@ def add(sub) -> None:
     ck.add_argument("--show-settings", action="store_true", help="打印每个路径最终生效的设置后退出")
     ck.add_argument("--statistics", action="store_true", help="只打印每个代码的问题数")
     ck.add_argument("-q", "--quiet", action="store_true", help="只打印问题：不打印汇总和进度")
-    ck.add_argument("-j", "--jobs", type=int, metavar="N", help="并行进程数（默认：8 个文件以上时用全部 CPU）")
+    ck.add_argument("-j", "--jobs", type=_jobs, metavar="N", help="并行进程数（默认：8 个文件以上时用全部 CPU）")
     ck.add_argument("--no-cache", action="store_true", help="不读也不写结果缓存")
     ck.add_argument("--min-severity", choices=("info", "warning", "error"),
                     help="不显示低于这个级别的问题（默认 info，或配置中的 min-severity）")
@@ -43,6 +43,18 @@ def add(sub) -> None:
     ck.add_argument("--previous", metavar="文件",
                     help="同一机关上一年度的报告：与它做跨年度核对（不写时，同一次检查中同一机关相邻年度的报告自动配对）")
     ck.set_defaults(run=_check)
+
+
+def _jobs(text: str) -> int:
+    import argparse
+
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"并行进程数应为正整数（1、2、…），而不是 {text!r}")
+    return n
 
 
 def _show_settings(args, resolver) -> int:
@@ -102,6 +114,9 @@ def _check(args) -> int:
     if args.previous:
         if not os.path.isfile(args.previous):
             return error(f"{args.previous}: --previous 指定的文件不存在")
+        if files and all(os.path.realpath(f) == os.path.realpath(args.previous) for f in files):
+            return error(f"{args.previous}: --previous 指定的就是要检查的报告本身，无法与自身比较；"
+                         "请指定同一机关上一年度的报告")
         previous = (args.previous, resolver.for_path(args.previous))
     if show_progress:
         results = _run_with_progress(files, settings, jobs, previous)
@@ -160,10 +175,14 @@ def _bad_selection(settings, args) -> bool:
             continue  # the default selection always exists: no rule set to load for it
         seen.add((s.select, s.extend_select, s.ruleset))
         refs = [s.ruleset] if s.ruleset else list(NATIONAL)  # by report year: any national rule set
-        for code in unknown_codes(s, catalog([load(r) for r in refs])):
+        rules = catalog([load(r) for r in refs])
+        for code in unknown_codes(s, rules):
+            import difflib
+
             where = "--select / --extend-select" if code in from_cli else f"{s.source}: select / extend-select"
+            close = difflib.get_close_matches(code, list(rules), n=1, cutoff=0.6)
             error(f"{where}：{code!r} 不是所用规则集（{'、'.join(refs)}）中的规则代码或前缀"
-                   "（gklint rules 列出全部规则）")
+                  + (f"（是不是 {close[0]}？）" if close else "") + "（gklint rules 列出全部规则）")
             bad = True
     return bad
 
@@ -228,6 +247,7 @@ def _emit(args, fmt, results, elapsed, unsupported=(), stale=(), hidden=0) -> No
     from gklint.output.suppressed import render, render_stale
 
     summary_line = full.summary(results, elapsed, unsupported, hidden)
+    width = None if args.output_file else full.terminal_width()  # drawn tables fit a terminal, not a file
     if args.statistics:
         rows = machine.statistics(results, _rules_for(results))
         if fmt == "json":
@@ -240,11 +260,11 @@ def _emit(args, fmt, results, elapsed, unsupported=(), stale=(), hidden=0) -> No
             sys.stdout.isatty() or os.environ.get("FORCE_COLOR")):
         from rich.console import Console
 
-        full.print_rich(full.render(results, elapsed, quiet=True), Console(highlight=False))
+        full.print_rich(full.render(results, elapsed, quiet=True, width=width), Console(highlight=False))
         text = None
     else:
         text = output.render(fmt, results, output.Run(elapsed, list(unsupported), list(stale),
-                                                       lambda: _rules_for(results)))
+                                                       lambda: _rules_for(results), width))
     line_format = output.get(fmt).line
     if line_format and not args.statistics:
         tail = (render(results) if args.show_suppressed else "") + render_stale(stale)

@@ -41,7 +41,7 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message):
         self.print_usage(sys.stderr)
-        self.exit(EXIT_ERROR, f"{self.prog}: 错误：{_chinese(message)}\n")
+        self.exit(EXIT_ERROR, f"{self.prog}: 错误：{_chinese(message)}{_choice_hint(message)}\n")
 
 
 _ARGPARSE_ZH = (  # argparse's common messages, for the office users; anything else is shown as it is
@@ -50,7 +50,22 @@ _ARGPARSE_ZH = (  # argparse's common messages, for the office users; anything e
     (r"^argument (\S+): expected one argument$", r"参数 \1 需要一个值"),
     (r"^the following arguments are required: (.+)$", r"缺少参数：\1"),
     (r"^unrecognized arguments: (.+)$", r"无法识别的参数：\1"),
+    (r"^argument (\S+): (.+)$", r"参数 \1：\2"),  # our own type checks (-j 0): already in Chinese
 )
+
+
+def _choice_hint(message: str) -> str:
+    """'（是不是 json？）' for a misspelt choice (--output-format jsn); argparse words the list of choices with
+    or without quotes depending on the Python version."""
+    import difflib
+    import re
+
+    m = re.match(r"^argument \S+: invalid choice: '?([^']*?)'? \(choose from (.+)\)$", message)
+    if not m or "maybe you meant" in message:
+        return ""
+    choices = [c.strip().strip("'") for c in m.group(2).split(",")]
+    close = difflib.get_close_matches(m.group(1), choices, n=1, cutoff=0.6)
+    return f"（是不是 {close[0]}？）" if close else ""
 
 
 def _chinese(message: str) -> str:
@@ -60,6 +75,26 @@ def _chinese(message: str) -> str:
         if re.match(pattern, message):
             return re.sub(pattern, replacement, message)
     return message
+
+
+def option_hint(parser: argparse.ArgumentParser, command: str | None, words: list[str]) -> str:
+    """'（是不是 --output-format？）' for misspelt options, from the command's own options (argparse before
+    Python 3.12 suggests nothing, and none suggests options; --foo=1 is matched on --foo)."""
+    import difflib
+
+    parsers = [parser]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction) and command in action.choices:
+            parsers.append(action.choices[command])
+    options = sorted({o for p in parsers for o in p._option_string_actions if o.startswith("--")})
+    hints = []
+    for word in words:
+        name = word.split("=", 1)[0]
+        if name.startswith("--"):
+            close = difflib.get_close_matches(name, options, n=1, cutoff=0.6)
+            if close:
+                hints.append(f"{name} 是不是 {close[0]}？")
+    return f"（{'；'.join(hints)}）" if hints else ""
 
 
 def error(message: str) -> int:

@@ -10,7 +10,7 @@ import sys
 from gklint import __version__
 from gklint.cli import annotate, check, extract, rules, ruleset, serve
 from gklint.cli.common import (EPILOG, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED, FORMATS, Parser,
-                               error)
+                               error, option_hint)
 
 COMMANDS = (check, annotate, rules, ruleset, extract, serve)  # in the order `gklint -h` lists them
 
@@ -45,7 +45,7 @@ def _main(argv: list[str] | None) -> int:
     if extra and args.command == "check" and not any(x.startswith("-") for x in extra):
         args.paths = args.paths + extra  # paths after options: check a --jobs 2 b
     elif extra:
-        parser.error(f"无法识别的参数：{' '.join(extra)}")
+        parser.error(f"无法识别的参数：{' '.join(extra)}{option_hint(parser, args.command, extra)}")
     if args.command == "check" and not args.paths:
         args.paths = ["."]  # the default only when no path is given at all: an explicit "." is kept
     if args.command is None:

@@ -21,6 +21,7 @@ class Run:
     unsupported: list = field(default_factory=list)  # files found but not checked
     stale: list = field(default_factory=list)  # baseline entries that no longer occur
     rules: object = None  # () -> the rules of the rule sets used, by code (SARIF describes them)
+    width: int | None = None  # the terminal's columns the drawn tables fit in; None: as wide as they are
 
 
 FORMATS = (

@@ -109,7 +109,10 @@ def _serialize(root) -> bytes:
 def _write(dst: str, infos, parts: dict) -> None:
     """All parts in their original order and compression, new ones at the end; atomically replaced."""
     directory = os.path.dirname(os.path.abspath(dst))
-    fd, tmp = tempfile.mkstemp(suffix=".docx.tmp", dir=directory)
+    try:
+        fd, tmp = tempfile.mkstemp(suffix=".docx.tmp", dir=directory)
+    except FileNotFoundError:  # name the folder, not the temporary file that could not be made in it
+        raise FileNotFoundError(2, "输出目录不存在", directory) from None
     os.close(fd)
     umask = os.umask(0)
     os.umask(umask)

@@ -5,7 +5,8 @@ terminal (colour) or as plain text otherwise, so rich is only imported when it i
 from __future__ import annotations
 
 from gklint.findings import Finding, describe
-from gklint.output.text import clean, grid, truncate, underline
+from gklint.output.text import clean, fit_excerpt, grid, truncate, underline, wrap2
+from gklint.output.text import width as _width
 
 Line = list[tuple[str, str]]  # (text, rich style)
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -13,27 +14,42 @@ SEVERITY_NAME = {"error": "错误", "warning": "警告", "info": "提示"}
 INDENT = "    "
 
 
-def render(results, elapsed: float | None = None, quiet: bool = False) -> list[Line]:
+def terminal_width() -> int | None:
+    """The columns to fit the report to: COLUMNS, else the terminal's; None (nothing cut) for a pipe or file."""
+    import os
+    import shutil
+    import sys
+
+    try:
+        cols = int(os.environ.get("COLUMNS", ""))
+        return cols if cols > 0 else None
+    except ValueError:
+        pass
+    return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+
+
+def render(results, elapsed: float | None = None, quiet: bool = False, width: int | None = None) -> list[Line]:
+    """`width`: terminal columns the drawn tables and marked sentences are fitted to (None: drawn whole)."""
     lines: list[Line] = []
     for r in results:
         if r.findings:
-            lines += file_block(r)
+            lines += file_block(r, width)
     if not quiet:
         lines.append([(summary(results, elapsed), "bold")])
     return lines
 
 
-def file_block(r) -> list[Line]:
+def file_block(r, width: int | None = None) -> list[Line]:
     about = [r.template and f"规则集 {r.template}", r.report_year and f"{r.report_year}年度",
              f"{len(r.findings)} 个问题"]
     lines: list[Line] = [[(clean(r.path), "bold underline"), ("  " + " · ".join(a for a in about if a), "dim")]]
     for f in r.findings:
-        lines += finding_block(f)
+        lines += finding_block(f, width)
     lines.append([])
     return lines
 
 
-def finding_block(f: Finding) -> list[Line]:
+def finding_block(f: Finding, width: int | None = None) -> list[Line]:
     lines: list[Line] = [[("  " + f.code, "bold"), (" ", ""), (SEVERITY_NAME.get(f.severity, f.severity),
                                                                 SEVERITY_STYLE.get(f.severity, "")),
                           ("  " + clean(f.message), "")]]
@@ -43,12 +59,16 @@ def finding_block(f: Finding) -> list[Line]:
     if f.snippet:
         s, e = f.span or (0, 0)
         before, marked, after = (clean(part) for part in (f.snippet[:s], f.snippet[s:e], f.snippet[e:]))
+        before, marked, after = fit_excerpt(before, marked, after, width and width - len(INDENT))
         lines.append([(INDENT + before, ""), (marked, "bold red underline"), (after, "")])
         lines.append([(INDENT + underline(before + marked, (len(before), len(before) + len(marked))), "red")])
-    lines += cell_drawing(f)
+    lines += cell_drawing(f, width)
     if f.expected is not None or f.found is not None:
-        lines.append([(INDENT + "应为 ", "dim"), (clean(f.expected or "—"), "green"),
-                      ("，实际 ", "dim"), (clean(f.found or "—"), "red")])
+        expected, found = clean(f.expected or "—"), clean(f.found or "—")
+        if width and len(INDENT) + 10 + _width(expected + found) > width:  # a long placeholder found: its start
+            room = max(20, (width - len(INDENT) - 10) // 2)
+            expected, found = truncate(expected, room), truncate(found, room)
+        lines.append([(INDENT + "应为 ", "dim"), (expected, "green"), ("，实际 ", "dim"), (found, "red")])
     return lines
 
 
@@ -62,22 +82,72 @@ def _cells(f: Finding) -> list[dict]:
     return []
 
 
-def cell_drawing(f: Finding) -> list[Line]:
+def cell_drawing(f: Finding, width: int | None = None) -> list[Line]:
     """The rows and columns the finding involves, with the offending cell marked 'found → expected'."""
     data = cell_grid(f)
     if data is None:
         return []
     header, rows, mark = data
+    if width:
+        header, rows, mark = fit_grid(header, rows, mark, width - len(INDENT))
     drawn = grid(header, rows)
+    depth = max(h.count("\n") + 1 for h in header)
     out: list[Line] = []
     for n, text in enumerate(drawn):
-        if mark and n == mark[0] + 3:  # 3 lines precede the body: top rule, header, rule
+        if mark and n == mark[0] + depth + 2:  # the top rule, the header's lines and a rule precede the body
             parts = text.split("│")
             before, cell, after = "│".join(parts[:mark[1] + 1]) + "│", parts[mark[1] + 1], "│" + "│".join(parts[mark[1] + 2:])
             out.append([(INDENT + before, "dim"), (cell, "bold red"), (after, "dim")])
         else:
             out.append([(INDENT + text, "dim")])
     return out
+
+
+def _drawn_width(header, rows) -> int:
+    return _width(grid(header, rows)[0])
+
+
+def fit_grid(header: list[str], rows: list[list[str]], mark, cols: int):
+    """The drawing cut to `cols` terminal columns: column names on two lines, then shorter row labels, then
+    only the columns of interest (the marked one and the last, 总计) with "…" for the others."""
+    if _drawn_width(header, rows) <= cols:
+        return header, rows, mark
+    values = [max([_width(r[i]) for r in rows], default=0) for i in range(len(header))]
+    # every name wider than three characters and its values on two lines (one wrapped name costs a line anyway)
+    header = [h if i == 0 or _width(h) <= max(values[i], 6) else wrap2(h) for i, h in enumerate(header)]
+    over = _drawn_width(header, rows) - cols
+    if over > 0:  # row labels: down to 10 columns
+        label = max(_width(r[0]) for r in rows)
+        short = max(10, label - over)
+        rows = [[truncate(r[0], short), *r[1:]] for r in rows]
+    keep = set(range(len(header)))
+    while _drawn_width(*_only(header, rows, keep)) > cols:
+        droppable = [j for j in sorted(keep)[1:-1] if not (mark and j == mark[1])]
+        if not droppable:
+            break
+        keep.discard(max(droppable, key=lambda j: (abs(j - mark[1]), j)) if mark else droppable[-1])
+    if len(keep) < len(header):
+        drawn = _drawn_columns(len(header), keep)
+        header, rows = _only(header, rows, keep)
+        mark = mark and (mark[0], drawn.index(mark[1]))
+    return header, rows, mark
+
+
+def _drawn_columns(n: int, keep: set) -> list:
+    """The columns drawn: a kept column's index, or None for one "…" where a run of columns is left out."""
+    out: list = []
+    for j in range(n):
+        if j in keep:
+            out.append(j)
+        elif out[-1] is not None:
+            out.append(None)
+    return out
+
+
+def _only(header, rows, keep):
+    drawn = _drawn_columns(len(header), keep)
+    cut = lambda row: [row[j] if j is not None else "…" for j in drawn]  # noqa: E731
+    return cut(header), [cut(r) for r in rows]
 
 
 def cell_grid(f: Finding) -> tuple[list[str], list[list[str]], tuple[int, int] | None] | None:
@@ -91,7 +161,13 @@ def cell_grid(f: Finding) -> tuple[list[str], list[list[str]], tuple[int, int] |
         if rk not in row_keys:
             row_keys.append(rk)
         values[(rk, c["column"])] = c.get("value") or ""
-    for c in sorted(cells, key=lambda c: (c.get("grid_col") or 0)):
+    # columns in the order of the row with most cells: rows whose label takes fewer grid columns (a text
+    # report's "（一）予以公开" against "三、本年度办理结果\t（四）无法提供\t1.…") have their 总计 further left
+    by_row: dict = {}
+    for c in cells:
+        by_row.setdefault((c.get("table"), c.get("row")), []).append(c)
+    widest = max(by_row.values(), key=len)
+    for c in sorted(widest, key=lambda c: (c.get("grid_col") or 0)) + sorted(cells, key=lambda c: (c.get("grid_col") or 0)):
         if c["column"] not in col_keys:
             col_keys.append(c["column"])
     labels = {(c.get("table"), c.get("row")): c.get("row_label") or c.get("row") or "" for c in cells}
@@ -151,7 +227,7 @@ def summary(results, elapsed: float | None, unsupported=(), baseline_hidden: int
 
 def as_text(results, run) -> str:
     """The FORMATS entry: the report as plain text (a terminal gets it in colour from print_rich)."""
-    return to_plain(render(results, run.elapsed, quiet=True))
+    return to_plain(render(results, run.elapsed, quiet=True, width=run.width))
 
 
 def to_plain(lines: list[Line]) -> str:

@@ -26,11 +26,13 @@ def _described(f) -> str:
 
 
 def concise(results) -> str:
+    """path:N: CODE [级别] message — N the line (text) or paragraph (Word); `path: CODE …` for the whole file."""
     out = []
     for r in results:
         for f in r.findings:
-            n = f.location.get("line") or f.location.get("para") or 0
-            out.append(f"{clean(r.path)}:{n}: {f.code} [{SEVERITY_NAME[f.severity]}] {clean(_described(f))}")
+            n = f.location.get("line") or f.location.get("para")
+            where = f"{clean(r.path)}:{n}:" if n else f"{clean(r.path)}:"  # a whole-file finding has no line
+            out.append(f"{where} {f.code} [{SEVERITY_NAME[f.severity]}] {clean(_described(f))}")
     return "".join(line + "\n" for line in out)
 
 

@@ -27,6 +27,17 @@ class RuleSetError(Exception):
         return f"{where}: {text}" if where else text
 
 
+def suggest(word, names, what: str = "可用", shown: int = 40) -> str:
+    """'（是不是 'T3'？可用：T2、T3、T4）': the closest names to a misspelt key and the valid ones, for authors."""
+    import difflib
+
+    names = [str(n) for n in dict.fromkeys(names)]
+    close = difflib.get_close_matches(str(word), names, n=1, cutoff=0.6)
+    guess = f"是不是 {close[0]!r}？" if close else ""
+    listed = "、".join(names[:shown]) + (f" 等 {len(names)} 个" if len(names) > shown else "")
+    return f"（{guess}{what}：{listed}）" if names else (f"（{guess}）" if guess else "")
+
+
 def located_error(path, key: str | None, message: str, sources=None) -> RuleSetError:
     """A RuleSetError for `key` (dotted: rules.GK301.expr), with the line where that key is written: in the
     first of `sources` (the file and the rule sets it extends, child first) that has it."""
@@ -230,7 +241,8 @@ def _raw(path: Path, seen: tuple[Path, ...] = (), chain: list | None = None) -> 
 
 
 def _key(where: str) -> str:
-    return where.strip("[]")
+    """'[ruleset]' -> 'ruleset'; 'tables.T3.rows[0]' stays as it is."""
+    return where[1:-1] if where.startswith("[") and where.endswith("]") else where
 
 
 def find_line(path: str, key: str) -> int | None:
@@ -267,7 +279,7 @@ def _check_keys(path: Path, where: str, table: dict, allowed: set[str]) -> None:
         raise located_error(path, _key(where), "必须是表（table）")
     for key in table:
         if key not in allowed:
-            raise located_error(path, f"{_key(where)}.{key}", f"未知的键 {key!r}（允许：{', '.join(sorted(allowed))}）")
+            raise located_error(path, f"{_key(where)}.{key}", f"未知的键 {key!r}{suggest(key, sorted(allowed), '允许')}")
 
 
 def _str_list(path: Path, where: str, value) -> list[str]:
@@ -283,6 +295,16 @@ def _need(path: Path, where: str, table: dict, key: str) -> str:
     if not isinstance(value, str) or not value:
         raise located_error(path, where, f"缺少字符串键 {key!r}")
     return value
+
+
+def _new_entry(path: Path, where: str, key, entry: dict, named: str, siblings: list, what: str, needs: str) -> None:
+    """A table, row or section key the rule sets it extends do not have is a new one and needs its own
+    `named` field (title, label). Usually it is a misspelt key ([tables.T33] for T3): say so before
+    "缺少字符串键 'title'"."""
+    others = [x for x in siblings if x != key]
+    if isinstance(entry, dict) and not entry.get(named) and others and isinstance(key, str):
+        raise located_error(path, where, f"没有{what} {key!r}{suggest(key, others, f'已有的{what}')}；"
+                                         f"要新增{what}，须写 {needs}")
 
 
 def compiled_dir() -> str:
@@ -377,16 +399,23 @@ def _load(path: Path, chain: list[str]) -> RuleSet:
     for i, s in enumerate(raw.get("sections", [])):
         where = f"sections[{i}]"
         _check_keys(path, where, s, _SECTION_KEYS)
+        _new_entry(path, where, s.get("key"), s, "title", [x.get("key") for x in raw.get("sections", [])
+                                                           if isinstance(x, dict) and x.get("title")], "部分", "title")
         rs.sections.append(SectionSpec(_need(path, where, s, "key"), _need(path, where, s, "title"),
                                        _str_list(path, f"{where}.variants", s.get("variants")),
                                        _str_list(path, f"{where}.keywords", s.get("keywords"))))
     for tkey, t in raw.get("tables", {}).items():
         where = f"tables.{tkey}"
         _check_keys(path, where, t, _TABLE_KEYS)
+        _new_entry(path, where, tkey, t, "title", sorted(k for k, v in raw["tables"].items()
+                                                         if isinstance(v, dict) and v.get("title")), "表",
+                   "title、section 和 rows")
         rows = []
         for j, r in enumerate(t.get("rows", [])):
             rw = f"{where}.rows[{j}]"
             _check_keys(path, rw, r, _ROW_KEYS)
+            _new_entry(path, rw, r.get("key"), r, "label", [x.get("key") for x in t.get("rows", [])
+                                                            if isinstance(x, dict) and x.get("label")], "行", "label")
             label = _need(path, rw, r, "label")
             match = _str_list(path, f"{rw}.match", r.get("match"))
             exact = _str_list(path, f"{rw}.exact", r.get("exact"))

@@ -73,7 +73,19 @@ def pairs(results, renamed: dict[str, str]) -> list[tuple[int, int]]:
     return sorted(out)
 
 
-def explicit_problem(cur, prev) -> str:
+def _names(facts: dict, renamed: dict[str, str]) -> set[str]:
+    return {agency_key(n, renamed) for n in [facts.get("agency"), *facts.get("aliases", [])] if n}
+
+
+def other_agency(cur_facts: dict, prev_facts: dict, renamed: dict[str, str]) -> bool:
+    """Both reports name their agency and no name of one is a name of the other (as pairs() matches them)."""
+    own, theirs = _names(cur_facts, renamed), _names(prev_facts, renamed)
+    if not own or not theirs or own & theirs:
+        return False
+    return not any(same_agency(a, b) for a in own for b in theirs)
+
+
+def explicit_problem(cur, prev, renamed: dict[str, str] | None = None) -> str:
     """Why `prev` (given with --previous) cannot be compared with `cur`, or ''."""
     if prev.unreadable:
         reason = prev.findings[0].message if prev.findings else "无法读取"
@@ -83,6 +95,10 @@ def explicit_problem(cur, prev) -> str:
         return f"--previous 指定的 {prev.path} 无法检查（{not_understood.message}）"
     if not _comparable(prev):
         return f"--previous 指定的 {prev.path} 不像年度报告（没有标题、部分标题或统计表）"
+    if other_agency(cur.facts, prev.facts, renamed or {}):
+        return (f"--previous 指定的 {prev.path} 是另一机关（{prev.facts['agency']}）的报告，本报告是"
+                f"{cur.facts['agency']}的报告，不作跨年度核对；如系同一机关更名，请在 gklint.toml 的 "
+                f"renamed-agencies 中写明旧名和新名")
     year, before = cur.facts.get("year"), prev.facts.get("year")
     if not year or not before:
         return f"{'本报告' if not year else prev.path}的年度无法确定"
@@ -96,7 +112,7 @@ def check_across(results, settings, previous=None) -> None:
     --previous (then every report is compared with it, and no other pairing is made)."""
     renamed = {old: new for s in settings for old, new in s.renamed_agencies}
     if previous is not None:
-        todo = [(r, previous, explicit_problem(r, previous)) for r in results
+        todo = [(r, previous, explicit_problem(r, previous, renamed)) for r in results
                 if _comparable(r) and os.path.realpath(r.path) != os.path.realpath(previous.path)]
     else:
         todo = [(results[i], results[j], "") for i, j in pairs(results, renamed)]
