@@ -13,8 +13,9 @@ import datetime as dt
 import re
 import warnings
 import zipfile
+import zlib
 
-from gklint.document import Cell, Document, Loc, Paragraph, ReadError, Table, number_tables
+from gklint.document import Cell, Document, LimitError, Loc, Paragraph, ReadError, Table, number_tables
 from gklint.readers.docx.numbering import W, Numbering
 from gklint.readers.docx.normalise import normalised_package
 
@@ -22,6 +23,9 @@ MAX_PART_BYTES = 32 * 1024 * 1024  # the largest real report seen has a 0.8 MB d
 MAX_TOTAL_BYTES = 128 * 1024 * 1024
 MAX_RATIO = 200  # Word XML compresses 5–20×; thousands means a bomb
 MAX_OLE_SCAN = 4 * 1024 * 1024
+# docx2python walks document.xml element by element (~50-150 µs each, linear): the official template has
+# 8 000 elements, the largest real report seen ~30 000; 100 000 is about 15 s on a busy machine.
+MAX_ELEMENTS = 100_000
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 PHANTOM_TWIPS = 30
 BEIJING = dt.timezone(dt.timedelta(hours=8))
@@ -46,9 +50,14 @@ def check_zip(path: str) -> None:
                 raise ReadError(".docx 中缺少 word/document.xml，不是完整的 Word 文档")
             for name, info in infos.items():
                 if name.endswith((".xml", ".rels")):
-                    _check_xml(name, _read_bounded(zf, info))
-    except zipfile.BadZipFile:
-        raise ReadError(_not_a_zip(path)) from None
+                    data = _read_bounded(zf, info)
+                    _check_xml(name, data)
+                    if name == "word/document.xml":
+                        _check_elements(data)
+    except zipfile.BadZipFile as exc:
+        raise ReadError(_damaged(path, exc)) from None
+    except zlib.error as exc:  # a flipped bit in a compressed part: "invalid distance too far back"
+        raise ReadError(f".docx 已损坏：压缩的部件无法解压（{exc}）；请用 Word/WPS 打开并另存，或重新导出") from None
     except (zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError, ValueError) as exc:
         raise ReadError(f".docx 的 zip 结构无法读取（{exc}）") from None
 
@@ -72,6 +81,23 @@ def _read_bounded(zf: zipfile.ZipFile, info) -> bytes:
     if len(data) > info.file_size:
         raise ReadError(f".docx 中的 {info.filename} 实际大小超过声明，文件已损坏或被篡改")
     return data
+
+
+def _check_elements(data: bytes) -> None:
+    """Count start tags (a byte count, no parse): beyond MAX_ELEMENTS docx2python would take minutes."""
+    n = data.count(b"<") - data.count(b"</") - data.count(b"<?") - data.count(b"<!")
+    if n > MAX_ELEMENTS:
+        rows = data.count(b"<w:tr>") + data.count(b"<w:tr ")
+        raise LimitError(f"word/document.xml 有约 {n} 个 XML 元素（其中表格行 {rows} 行），超过 gklint 的上限 "
+                         f"{MAX_ELEMENTS} 个（国家模板约 8000 个）")
+
+
+def _damaged(path: str, exc: Exception) -> str:
+    """A zip whose entries cannot be read (bad CRC, bad header) is damaged; one that is no zip at all is
+    described by _not_a_zip (an old .doc, an encrypted file …)."""
+    if zipfile.is_zipfile(path):
+        return f".docx 已损坏：zip 中的部件无法读取（{exc}）；请用 Word/WPS 打开并另存，或重新导出"
+    return _not_a_zip(path)
 
 
 def _check_xml(name: str, data: bytes) -> None:
