@@ -116,14 +116,36 @@ def put(k: str, result: FileResult) -> None:
             "agency": result.agency, "layout": result.layout, "facts": result.facts,
             "findings": [f.to_dict() for f in result.findings],
             "suppressed": [x.to_dict() for x in result.suppressed]}
+    global _unwritable
+    if _unwritable:
+        return
+    tmp = f"{entry}.{os.getpid()}.tmp"
     try:
         _prepare(os.path.dirname(entry))
-        tmp = f"{entry}.{os.getpid()}.tmp"
         with open(tmp, "w", encoding="utf-8") as fh:
             json.dump(data, fh, ensure_ascii=False)
         os.replace(tmp, entry)  # atomic: parallel runs never see half an entry
-    except OSError:
-        pass
+    except OSError as exc:  # read-only, full disk, a file where a folder should be: the check goes on
+        _unwritable = True
+        try:
+            os.unlink(tmp)  # half an entry on a full disk
+        except OSError:
+            pass
+        import sys
+
+        print(f"gklint: 警告：结果缓存 {cache_dir()} 无法写入（{_why(exc)}），本次运行不再写缓存；"
+              "检查照常进行（可用 --no-cache 或 GKLINT_CACHE_DIR 指定别的目录）", file=sys.stderr)
+
+
+_unwritable = False  # said once per run: every later file would fail the same way
+
+
+def _why(exc: OSError) -> str:
+    import errno
+
+    return {errno.ENOSPC: "磁盘已满", errno.EDQUOT: "超出磁盘配额", errno.EROFS: "只读文件系统",
+            errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限", errno.ENOTDIR: "路径中有同名的文件",
+            errno.EEXIST: "路径中有同名的文件"}.get(exc.errno, exc.strerror or str(exc))
 
 
 def _prepare(directory: str) -> None:
