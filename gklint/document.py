@@ -9,6 +9,16 @@ class ReadError(Exception):
     """A file that cannot be read; becomes a GK001 finding, never a traceback."""
 
 
+class LimitError(ReadError):
+    """A file beyond one of gklint's size limits (docs/limits.md); becomes one GK007 finding, never a hang."""
+
+
+# Far beyond any annual report (表三 has about 30 rows, a whole report under 100 table rows and under 2 000
+# cells), low enough that one hostile file cannot hold a worker for minutes or take gigabytes.
+MAX_TABLE_ROWS = 30_000  # all tables of one document together
+MAX_TABLE_CELLS = 300_000
+
+
 @dataclass(frozen=True)
 class Loc:
     """Where something is: line (text files, 1-based), paragraph (docx, 1-based),
@@ -83,8 +93,19 @@ class Document:
         return [b for b in self.blocks if isinstance(b, Table)]
 
 
+def check_table_size(rows: int, cells: int = 0, at_least: bool = False) -> None:
+    """LimitError beyond MAX_TABLE_ROWS / MAX_TABLE_CELLS; readers call it early, before building the cells."""
+    more = "至少" if at_least else "共"
+    if rows > MAX_TABLE_ROWS:
+        raise LimitError(f"表格{more}有 {rows} 行，超过 gklint 的上限 {MAX_TABLE_ROWS} 行（年度报告的表格合计不到 100 行）")
+    if cells > MAX_TABLE_CELLS:
+        raise LimitError(f"表格{more}有 {cells} 个单元格，超过 gklint 的上限 {MAX_TABLE_CELLS} 个")
+
+
 def number_tables(blocks: list[Paragraph | Table]) -> list[Paragraph | Table]:
     """Give tables their 1-based number in document order, and cells their row/col in the table."""
+    tables = [b for b in blocks if isinstance(b, Table)]
+    check_table_size(sum(len(t.rows) for t in tables), sum(len(r) for t in tables for r in t.rows))
     k = 0
     for block in blocks:
         if isinstance(block, Table):

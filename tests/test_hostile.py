@@ -106,7 +106,7 @@ def corpus(tmp_path_factory):
     big = d / "big.txt"
     with open(big, "wb") as fh:
         fh.truncate(50 << 20)  # 50 MB (sparse zeros)
-    cases["big.txt"] = ("GK001", "超过 20 MB")
+    cases["big.txt"] = ("GK007", "上限 20 MB")  # a size limit, not a damaged file
     os.mkfifo(d / "pipe.txt")
     cases["pipe.txt"] = ("GK001", "不是普通文件")
     os.symlink("loop.txt", d / "loop.txt")

@@ -10,6 +10,8 @@ from gklint.findings import cell_ref, location
 MIN_SENTENCE = 8  # characters: shorter paragraphs are headings or labels, never a sentence stating a count
 CARRYOVER_BEFORE, CARRYOVER_AFTER = 6, 12  # "含上年结转" sits right by its count: 办结41件（含上年结转2件）
 _CLAIM_KEYS = ("pattern", "cells", "what", "carryover_cells", "contradicts", "context")
+REACH = 500  # characters searched either side of a match for its clause and sentence: a paragraph of
+# megabytes without 。 must not make every match scan the whole paragraph (quadratic)
 
 def validate(rule, ruleset, where):
     from gklint.ruleset.loader import RuleSetError, suggest
@@ -69,7 +71,7 @@ def check(report, rule, ctx):
                 if "contradicts" in claim:
                     yield from _contradiction(report, rule, claim, key, p, m)
                     continue
-                clause = p.text[max(p.text.rfind(ch, 0, m.start()) for ch in "，,；;。") + 1:m.start()]
+                clause = p.text[_left(p.text, m.start(), "，,；;。"):m.start()]
                 if clause.lstrip().startswith("其中"):
                     continue  # "办结2件，其中公开答复1件": a part of the total, not the total
                 sentence = _sentence(p.text, m.start(), m.end())
@@ -93,9 +95,15 @@ def check(report, rule, ctx):
 
 
 def _sentence(text: str, start: int, end: int) -> str:
-    left = max(text.rfind(ch, 0, start) for ch in "。；;！？")
-    rights = [i for i in (text.find(ch, end) for ch in "。；;！？") if i >= 0]
-    return text[left + 1: min(rights) if rights else len(text)]
+    stop = min(len(text), end + REACH)
+    rights = [i for i in (text.find(ch, end, stop) for ch in "。；;！？") if i >= 0]
+    return text[_left(text, start, "。；;！？"): min(rights) if rights else stop]
+
+
+def _left(text: str, start: int, marks: str) -> int:
+    """Where the clause or sentence ending at `start` begins: after the last mark, at most REACH back."""
+    floor = max(0, start - REACH)
+    return max(max(text.rfind(ch, floor, start) for ch in marks) + 1, floor)
 
 
 def _known(report, cells) -> tuple[Decimal, list]:

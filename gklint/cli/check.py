@@ -32,6 +32,8 @@ def add(sub) -> None:
     ck.add_argument("-q", "--quiet", action="store_true", help="只打印问题：不打印汇总和进度")
     ck.add_argument("-j", "--jobs", type=_jobs, metavar="N", help="并行进程数（默认：8 个文件以上时用全部 CPU）")
     ck.add_argument("--no-cache", action="store_true", help="不读也不写结果缓存")
+    ck.add_argument("--timeout", type=_seconds, metavar="秒",
+                    help="每个文件的检查时间上限，超过时报告 GK007（未检查）并继续（默认 120，或配置中的 timeout；0 不限）")
     ck.add_argument("--min-severity", choices=("info", "warning", "error"),
                     help="不显示低于这个级别的问题（默认 info，或配置中的 min-severity）")
     ck.add_argument("--exit-zero", action="store_true", help="照常输出，退出码总是 0")
@@ -55,6 +57,17 @@ def _jobs(text: str) -> int:
     if n < 1:
         raise argparse.ArgumentTypeError(f"并行进程数应为正整数（1、2、…），而不是 {text!r}")
     return n
+
+
+def _seconds(text: str) -> float:
+    import argparse
+
+    from gklint.policy.config import ConfigError, timeout_value
+
+    try:
+        return timeout_value(float(text), "--timeout")
+    except (ValueError, ConfigError):
+        raise argparse.ArgumentTypeError(f"应为秒数（正数，0 表示不限），而不是 {text!r}") from None
 
 
 def _show_settings(args, resolver) -> int:
@@ -81,7 +94,7 @@ def _check(args) -> int:
     overrides = Overrides(select=args.select, extend_select=args.extend_select, ignore=args.ignore,
                           fail_on=args.fail_on, ruleset=args.ruleset, agency_kind=args.agency_kind,
                           output_format=args.format, no_cache=args.no_cache, baseline=args.baseline,
-                          min_severity=args.min_severity)
+                          min_severity=args.min_severity, timeout=args.timeout)
     try:
         resolver = Resolver(overrides, args.config)
         if args.show_settings:

@@ -125,6 +125,9 @@ def _write(dst: str, infos, parts: dict) -> None:
             for name in parts:
                 if name not in names:
                     out.writestr(name, parts[name])
+        from gklint.output.package import check_readable
+
+        check_readable(tmp)  # a damaged source must not leave a copy that does not open
         os.replace(tmp, dst)
     finally:
         if os.path.exists(tmp):

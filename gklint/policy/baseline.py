@@ -55,7 +55,7 @@ def write(baseline_file: str, results) -> int:
     for r in results:
         rel = relpath(r.path, baseline_file)
         for f in r.findings:
-            if f.code == "GK001":
+            if f.code in ("GK001", "GK007"):  # a file not read or not checked
                 continue
             entries.append({"path": rel, "code": f.code, "key": key(f), "fingerprint": fingerprint(rel, f),
                             "message": f.message})
@@ -128,7 +128,7 @@ def apply(results, settings) -> list[dict]:
         checked.setdefault(s.baseline, set()).add(rel)
         kept = []
         for f in r.findings:
-            if f.code != "GK001" and bl.take(rel, f):
+            if f.code not in ("GK001", "GK007") and bl.take(rel, f):
                 r.suppressed.append(Suppressed(f, "baseline", shown))
             else:
                 kept.append(f)

@@ -11,7 +11,7 @@ from gklint.findings import SEVERITIES, Finding
 
 CONFIG_NAMES = ("gklint.toml", ".gklint.toml", "pyproject.toml")
 AGENCY_KINDS = ("auto", "department", "government")
-UNIGNORABLE = ("GK001",)
+UNIGNORABLE = ("GK001", "GK007")
 CODE_OR_PREFIX = re.compile(r"^[A-Z]{2,6}\d{0,3}$")  # rule codes are 2–6 capitals and three digits  # an unreadable file is never silently skipped
 
 
@@ -35,6 +35,7 @@ class Settings:
     baseline: str | None = None  # accepted findings (gklint check --write-baseline), a path made absolute
     min_severity: str = "info"  # findings below this are not shown (Vale's MinAlertLevel)
     renamed_agencies: tuple[tuple[str, str], ...] = ()  # (old name, new name): one agency across years
+    timeout: float = 120.0  # seconds per file (gklint/run/deadline.py), generous: a report takes ~1 s; 0: none
     root: str = "."  # directory of the config file: globs and paths are relative to it
     source: str | None = None  # the config file, None for defaults
 
@@ -168,15 +169,24 @@ def parse(data: dict, source: str | None, base: Settings = Settings()) -> Settin
             if not isinstance(value, dict) or not all(isinstance(v, str) and v.strip() for v in value.values()):
                 raise ConfigError(f"{where(key)}：应为表：旧名称 = 新名称，例如 {{\"某市经济发展局\" = \"某市经济发展和科技局\"}}")
             values[name] = tuple(value.items())
+        elif name == "timeout":
+            values[name] = timeout_value(value, where(key))
         elif name == "cache":
             if not isinstance(value, bool):
                 raise ConfigError(f"{where(key)}：应为 true 或 false")
             values[name] = value
         else:
             known = "select, extend-select, ignore, per-file-ignores, severity, fail-on, ruleset, exclude, " \
-                    "agency-kind, output-format, cache, baseline, min-severity, renamed-agencies"
+                    "agency-kind, output-format, cache, baseline, min-severity, renamed-agencies, timeout"
             raise ConfigError(f"{where(key)}：未知的配置项 {key!r}（可用：{known}）")
     return replace(base, **values)
+
+
+def timeout_value(value, where: str) -> float:
+    """Seconds per file: a positive number, or 0 for no limit."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < float("inf"):
+        raise ConfigError(f"{where}：应为每个文件的检查时间上限（秒），正数，0 表示不限，例如 120")
+    return float(value)
 
 
 def read_file(path: str) -> Settings:
@@ -231,6 +241,7 @@ class Overrides:
     no_cache: bool = False
     baseline: str | None = None
     min_severity: str | None = None
+    timeout: float | None = None
 
     def apply(self, s: Settings) -> Settings:
         changes: dict = {}
@@ -240,7 +251,7 @@ class Overrides:
         if self.extend_select:
             changes["extend_select"] = changes.get("extend_select", s.extend_select) + self.extend_select
         changes["ignore"] = ignore + self.ignore
-        for name in ("fail_on", "agency_kind", "output_format", "min_severity"):
+        for name in ("fail_on", "agency_kind", "output_format", "min_severity", "timeout"):
             if getattr(self, name) is not None:
                 changes[name] = getattr(self, name)
         if self.ruleset is not None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from gklint.document import Cell, Document, Loc, Paragraph, ReadError, Table, number_tables
+from gklint.document import (Cell, Document, LimitError, Loc, Paragraph, ReadError, Table, check_table_size,
+                             number_tables)
 
 MAX_HTML_BYTES = 20 * 1024 * 1024
 MAX_SPAN = 100  # a rowspan="100000" must not build a huge grid
@@ -49,7 +50,9 @@ def read_html(path: str) -> Document:
     with open(path, "rb") as fh:
         data = fh.read(MAX_HTML_BYTES + 1)
     if len(data) > MAX_HTML_BYTES:
-        raise ReadError(f"网页超过 {MAX_HTML_BYTES // (1024 * 1024)} MB，不像一份年度报告")
+        from gklint.readers.text import too_big
+
+        raise LimitError(too_big("网页", path, MAX_HTML_BYTES))
     if b"\0" in data[:1024] and data[:2] not in (b"\xff\xfe", b"\xfe\xff"):
         raise ReadError("含有 NUL 字节，不是网页（可能是二进制文件）")
     text, encoding = sniff(data)
@@ -63,6 +66,7 @@ def read_html(path: str) -> Document:
             encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True))
     except (etree.ParserError, ValueError) as exc:
         raise ReadError(f"无法解析网页：{exc}") from None
+    check_table_size(sum(1 for _ in root.iter("tr")), sum(1 for _ in root.iter("td", "th")))  # before the grid
     _drop_chrome(root)
     body = _main_content(root)
     doc = Document(path=path, reader="html (lxml)", encoding=encoding)
@@ -123,6 +127,9 @@ def _cjk(el) -> int:
     return sum(1 for ch in el.text_content() if "\u4e00" <= ch <= "\u9fff")
 
 
+_TABLE_PARTS = {"table", "thead", "tbody", "tfoot", "tr", "td", "th"}
+
+
 def _main_content(root):
     """The smallest element holding nearly all of the page's Chinese text (the article, not the page)."""
     body = root.find("body")
@@ -132,7 +139,7 @@ def _main_content(root):
     while True:
         children = [c for c in best if isinstance(c.tag, str)]
         rich = [c for c in children if _cjk(c) >= 0.8 * total]
-        if len(rich) != 1:
+        if len(rich) != 1 or rich[0].tag in _TABLE_PARTS:  # a long table is content, not the article
             return best
         best = rich[0]
 

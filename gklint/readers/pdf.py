@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from gklint.document import Cell, Document, Loc, Paragraph, ReadError, Table, number_tables
+from gklint.document import Cell, Document, LimitError, Loc, Paragraph, ReadError, Table, number_tables
 
 MAX_PAGES = 200
 MARGIN = 0.07  # fraction of the page height where headers and footers live
@@ -38,8 +38,12 @@ def read_pdf(path: str) -> Document:
     try:
         with pdfplumber.open(path) as pdf:
             if len(pdf.pages) > MAX_PAGES:
-                raise ReadError(f"PDF 有 {len(pdf.pages)} 页，超过 {MAX_PAGES} 页，不像一份年度报告")
-            pages = [_page(p) for p in pdf.pages]
+                raise LimitError(f"PDF 有 {len(pdf.pages)} 页，超过 gklint 的上限 {MAX_PAGES} 页"
+                                 "（年度报告一般不到 30 页）")
+            pages = []
+            for page in pdf.pages:
+                pages.append(_page(page))
+                page.close()  # drop its parsed layout: 200 pages kept at once took 750 MB
             meta = dict(pdf.metadata or {})
     except ReadError:
         raise

@@ -13,7 +13,8 @@ from __future__ import annotations
 import codecs
 import re
 
-from gklint.document import Cell, Document, Loc, Paragraph, ReadError, Table, number_tables
+from gklint.document import (MAX_TABLE_ROWS, Cell, Document, LimitError, Loc, Paragraph, ReadError, Table,
+                             check_table_size, number_tables)
 from gklint.numbers import looks_like_value
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024
@@ -82,12 +83,22 @@ def read_text(path: str, data: bytes | None = None) -> Document:
         with open(path, "rb") as fh:
             data = fh.read(MAX_TEXT_BYTES + 1)
     if len(data) > MAX_TEXT_BYTES:
-        raise ReadError(f"文本文件超过 {MAX_TEXT_BYTES // (1024 * 1024)} MB，不像一份年度报告")
+        raise LimitError(too_big("文本文件", path, MAX_TEXT_BYTES))
     text, encoding = decode(data)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     doc = Document(path=path, reader="text", encoding=encoding)
     doc.blocks = number_tables(_blocks(lines))
     return doc
+
+
+def too_big(what: str, path: str, limit: int) -> str:
+    import os
+
+    try:
+        size = f"{os.path.getsize(path) / (1024 * 1024):.1f} MB"
+    except OSError:
+        size = f"超过 {limit // (1024 * 1024)} MB"
+    return f"{what}有 {size}，超过 gklint 的上限 {limit // (1024 * 1024)} MB（年度报告的文字不到 1 MB）"
 
 
 def _is_tab_line(line: str) -> bool:
@@ -96,7 +107,7 @@ def _is_tab_line(line: str) -> bool:
 
 def _blocks(lines: list[str]) -> list[Paragraph | Table]:
     blocks: list[Paragraph | Table] = []
-    i, n = 0, len(lines)
+    i, n, rows = 0, len(lines), 0
     while i < n:
         line = lines[i]
         if line.lstrip().startswith("|") and i + 1 < n and _MD_SEPARATOR.match(lines[i + 1].strip()):
@@ -108,7 +119,9 @@ def _blocks(lines: list[str]) -> list[Paragraph | Table]:
             continue
         if _is_tab_line(line):
             j = _region_end(lines, i)
-            blocks.append(_tab_table(lines, i, j))
+            blocks.append(_tab_table(lines, i, j, rows))
+            rows += len(blocks[-1].rows)
+            check_table_size(rows)
             i = j
             continue
         stripped = line.strip().replace("\u3000", " ").strip()
@@ -159,7 +172,8 @@ def _cell_text(s: str) -> str:
     return s.replace("\u3000", " ").replace("\xa0", " ").strip()
 
 
-def _tab_table(lines: list[str], start: int, end: int) -> Table:
+def _tab_table(lines: list[str], start: int, end: int, before: int = 0) -> Table:
+    """`before`: rows of the tables already read, so that a huge region stops at the row limit."""
     region = list(range(start, end))
     tab_lines = [lines[k] for k in region if _is_tab_line(lines[k])]
     # "\tX" is one cell on its own line; anything else with a tab is a whole row.
@@ -177,6 +191,8 @@ def _tab_table(lines: list[str], start: int, end: int) -> Table:
                     continue
                 # … but after a number it is a one-cell row of its own (表二's “第二十条第（五）项”)
             rows.append([Cell(_cell_text(t), Loc(line=k + 1)) for t in line.split("\t")])
+            if before + len(rows) > MAX_TABLE_ROWS:
+                check_table_size(before + len(rows), at_least=True)
     else:  # "cells" shape: one cell per tabbed line, blank line between rows
         current: list[Cell] = []
         for k in region:
@@ -185,6 +201,8 @@ def _tab_table(lines: list[str], start: int, end: int) -> Table:
                 if current:
                     rows.append(current)
                     current = []
+                    if before + len(rows) > MAX_TABLE_ROWS:
+                        check_table_size(before + len(rows), at_least=True)
             elif line.startswith("\t"):
                 current.append(Cell(_cell_text(line[1:].replace("\t", " ")), Loc(line=k + 1)))
             elif current:  # continuation of the previous cell

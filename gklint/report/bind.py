@@ -435,8 +435,8 @@ def _table_corpus(doc: Document, schemas: list[RuleSet]) -> str:
         return norm("".join(table_text(t) for t in tables))
     # loose cells, or a table flattened into a long paragraph that carries a table's signature
     signatures = {norm(s) for schema in schemas for spec in schema.tables.values() for s in spec.signature}
-    return norm("".join(p.text for p in doc.paragraphs
-                        if len(p.text) <= 40 or any(s in norm(p.text) for s in signatures)))
+    normed = (norm(p.text) for p in doc.paragraphs)  # once per paragraph, not once per signature
+    return "".join(t for t in normed if len(t) <= 40 or any(s in t for s in signatures))
 
 
 def detect_layout(doc: Document, schemas: list[RuleSet]) -> tuple[str | None, dict[str, int]]:

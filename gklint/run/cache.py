@@ -111,6 +111,9 @@ def _valid(r: FileResult) -> bool:
 
 
 def put(k: str, result: FileResult) -> None:
+    global _unwritable
+    if _unwritable:
+        return
     entry = _entry(k)
     data = {"template": result.template, "ruleset_path": result.ruleset_path, "report_year": result.report_year,
             "unreadable": result.unreadable, "skipped": result.skipped,
@@ -124,14 +127,34 @@ def put(k: str, result: FileResult) -> None:
         with open(tmp, "w", encoding="utf-8") as fh:
             json.dump(data, fh, ensure_ascii=False)
         os.replace(tmp, entry)  # atomic: parallel runs never see half an entry
+    except OSError as exc:  # read-only, full disk, a file where a folder should be: the check goes on
+        _unwritable = True
+        _remove(tmp)  # half an entry on a full disk
+        import sys
+
+        print(f"gklint: 警告：结果缓存 {cache_dir()} 无法写入（{_why(exc)}），本次运行不再写缓存；"
+              "检查照常进行（可用 --no-cache 或 GKLINT_CACHE_DIR 指定别的目录）", file=sys.stderr)
+    except BaseException:  # interrupted half-way (SIGINT, SIGTERM): leave no half-written file behind
+        _remove(tmp)
+        raise
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
     except OSError:
         pass
-    except BaseException:  # interrupted half-way (SIGINT, SIGTERM): leave no half-written file behind
-        try:
-            os.remove(tmp)
-        except OSError:
-            pass
-        raise
+
+
+_unwritable = False  # said once per run: every later file would fail the same way
+
+
+def _why(exc: OSError) -> str:
+    import errno
+
+    return {errno.ENOSPC: "磁盘已满", errno.EDQUOT: "超出磁盘配额", errno.EROFS: "只读文件系统",
+            errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限", errno.ENOTDIR: "路径中有同名的文件",
+            errno.EEXIST: "路径中有同名的文件"}.get(exc.errno, exc.strerror or str(exc))
 
 
 def _prepare(directory: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from gklint.document import ReadError
+from gklint.document import LimitError, ReadError
 from gklint.findings import Finding
 from gklint.readers import read
 from gklint.report.bind import bind, identify
@@ -22,6 +22,7 @@ class FileResult:
     unreadable: bool = False
     report: object = None
     skipped: bool = False  # no sign of being an annual report (a README, notes): not checked, counted
+    timed_out: bool = False  # stopped by the time limit (GK007): never cached
     suppressed: list = field(default_factory=list)  # gklint.policy.suppress.Suppressed: accepted deviations
     agency: str = ""  # report.agency and report.layout, kept when the report itself is dropped (workers, cache)
     layout: str | None = None
@@ -82,6 +83,10 @@ def check_file(path: str, ruleset: str | None = None, agency_kind: str = "auto")
         return result
     try:
         doc = read(path)
+    except LimitError as exc:  # too large to check in bounded time and memory: not checked, said once
+        result.unreadable = True
+        result.findings.append(Finding("GK007", "error", f"超出检查上限，未检查：{exc}", {}))
+        return result
     except ReadError as exc:
         result.unreadable = True
         result.findings.append(Finding("GK001", "error", f"无法读取文件：{exc}", {}))

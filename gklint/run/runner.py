@@ -17,6 +17,7 @@ class Job:
     path: str
     ruleset: str | None
     agency_kind: str
+    timeout: float | None = None  # seconds; beyond it the file is reported as not checked (GK007)
 
 
 @dataclass
@@ -92,8 +93,15 @@ def _new(path: str, seen: set) -> bool:
 
 
 def _work(job: Job, keep_report: bool = False) -> FileResult:
+    from gklint.run.deadline import TimeLimit, limit
+
     try:
-        result = check_file(job.path, job.ruleset, job.agency_kind)
+        with limit(job.timeout):
+            result = check_file(job.path, job.ruleset, job.agency_kind)
+    except TimeLimit as exc:
+        result = FileResult(job.path, unreadable=True, timed_out=True)
+        result.findings.append(Finding("GK007", "error", f"超出检查上限，未检查：检查时间超过 {exc.seconds:g} 秒"
+                                       "（--timeout 或配置项 timeout）", {}))
     except Exception as exc:  # a reader or rule bug must not end the run; say so plainly
         result = FileResult(job.path, unreadable=True)
         result.findings.append(Finding("GK001", "error", f"gklint 内部错误（{type(exc).__name__}: {exc}），"
@@ -120,9 +128,9 @@ def run(files: list[str], settings: list[Settings], jobs: int, advance=None,
     from gklint.run import cache
     from gklint.run.pairing import check_across
 
-    work = [Job(p, s.ruleset, s.agency_kind) for p, s in zip(files, settings)]
+    work = [Job(p, s.ruleset, s.agency_kind, s.timeout) for p, s in zip(files, settings)]
     if previous is not None:  # checked like the others (and cached), but only its facts are used
-        work.append(Job(previous[0], previous[1].ruleset, previous[1].agency_kind))
+        work.append(Job(previous[0], previous[1].ruleset, previous[1].agency_kind, previous[1].timeout))
         settings = list(settings) + [previous[1]]
     keys = [cache.key(j.path, j.ruleset, j.agency_kind) if s.cache and not keep_reports else None
             for j, s in zip(work, settings)]
@@ -136,7 +144,7 @@ def run(files: list[str], settings: list[Settings], jobs: int, advance=None,
     try:
         for i, result in zip(todo, checked):
             results[i] = result
-            if keys[i]:
+            if keys[i] and not result.timed_out:  # a slow moment of the machine is not a property of the file
                 cache.put(keys[i], result)
             if advance and i < len(files):
                 advance()

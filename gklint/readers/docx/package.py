@@ -8,9 +8,10 @@ from __future__ import annotations
 import io
 import os
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
-from gklint.document import ReadError
+from gklint.document import LimitError, ReadError
 
 DOCUMENT = "word/document.xml"
 MAX_PART_BYTES = 32 * 1024 * 1024  # the largest real report seen has a 0.8 MB document.xml; a zip bomb has GBs
@@ -18,6 +19,9 @@ MAX_TOTAL_BYTES = 128 * 1024 * 1024
 MAX_RATIO = 200  # Word XML compresses 5–20×; thousands means a bomb
 MAX_OLE_SCAN = 4 * 1024 * 1024
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# docx2python walks document.xml element by element (~50-150 µs each, linear): the official template has
+# 8 000 elements, the largest real report seen ~30 000; 100 000 is about 15 s on a busy machine.
+MAX_ELEMENTS = 100_000
 
 
 @dataclass
@@ -52,8 +56,11 @@ def open_package(path: str) -> Package:
                 parts[info.filename] = _read_bounded(zf, info)
                 if info.filename.endswith((".xml", ".rels")):
                     _check_xml(info.filename, parts[info.filename])
-    except zipfile.BadZipFile:
-        raise ReadError(_not_a_zip(data)) from None
+            _check_elements(parts[DOCUMENT])
+    except zipfile.BadZipFile as exc:
+        raise ReadError(_damaged(data, exc)) from None
+    except zlib.error as exc:  # a flipped bit in a compressed part: "invalid distance too far back"
+        raise ReadError(f".docx 已损坏：压缩的部件无法解压（{exc}）；请用 Word/WPS 打开并另存，或重新导出") from None
     except (zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError, ValueError) as exc:
         raise ReadError(f".docx 的 zip 结构无法读取（{exc}）") from None
     return Package(path, data, infos, parts)
@@ -78,6 +85,23 @@ def _read_bounded(zf: zipfile.ZipFile, info) -> bytes:
     if len(data) > info.file_size:
         raise ReadError(f".docx 中的 {info.filename} 实际大小超过声明，文件已损坏或被篡改")
     return data
+
+
+def _check_elements(data: bytes) -> None:
+    """Count start tags (a byte count, no parse): beyond MAX_ELEMENTS docx2python would take minutes."""
+    n = data.count(b"<") - data.count(b"</") - data.count(b"<?") - data.count(b"<!")
+    if n > MAX_ELEMENTS:
+        rows = data.count(b"<w:tr>") + data.count(b"<w:tr ")
+        raise LimitError(f"word/document.xml 有约 {n} 个 XML 元素（其中表格行 {rows} 行），超过 gklint 的上限 "
+                         f"{MAX_ELEMENTS} 个（国家模板约 8000 个）")
+
+
+def _damaged(data: bytes, exc: Exception) -> str:
+    """A zip whose entries cannot be read (bad CRC, bad header) is damaged; one that is no zip at all is
+    described by _not_a_zip (an old .doc, an encrypted file …)."""
+    if zipfile.is_zipfile(io.BytesIO(data)):
+        return f".docx 已损坏：zip 中的部件无法读取（{exc}）；请用 Word/WPS 打开并另存，或重新导出"
+    return _not_a_zip(data)
 
 
 def _check_xml(name: str, data: bytes) -> None:

@@ -14,8 +14,9 @@ import io
 import re
 import warnings
 import zipfile
+import zlib
 
-from gklint.document import Cell, Document, Loc, Paragraph, ReadError, Table, number_tables
+from gklint.document import Cell, Document, LimitError, Loc, Paragraph, ReadError, Table, number_tables
 from gklint.readers.docx.numbering import W, Numbering
 from gklint.readers.docx.normalise import hidden_styles, normalise_document
 from gklint.readers.docx.package import DOCUMENT, open_package
