@@ -46,12 +46,16 @@ def choose_ruleset(year: int | None, layout: str | None, ref: str | None) -> Rul
 def check_document(doc, ruleset: str | None = None, agency_kind: str = "auto"):
     """Identify the report, choose its rule set, bind once with it and run it: (rule set, report, findings)."""
     from gklint import checks
+    from gklint.checks.forced import forced_blanks
     from gklint.checks.identity import regroup
+    from gklint.checks.text_table import reconcile
 
     rs = choose_ruleset(*identify(doc), ruleset)
     report = bind(doc, rs)
     findings = checks.run(report, rs, checks.Context(rs, agency_kind))
     findings = regroup(report, rs, findings)  # one wrong cell behind several identity findings: one finding
+    findings = forced_blanks(report, rs, findings)  # a blank total its parts force: GK205 says the number
+    findings = reconcile(findings)  # a sentence agreeing with a blamed cell's correction: no second finding
     if any(f.code == "GK002" for f in findings):  # not a report at all: "section 一 missing" etc. is noise
         findings = [f for f in findings if f.code.startswith("GK00")]
     return rs, report, sorted(findings, key=Finding.sort_key)
