@@ -11,7 +11,7 @@ from gklint.numbers import Value
 
 
 def forced_blanks(report, ruleset, findings: list) -> list:
-    from gklint.checks.identity import _fmt, _identity_rules, _label, evaluate
+    from gklint.checks.identity import _fmt, _identity_rules, evaluate
 
     rules = _identity_rules(ruleset)
     blank_codes = _blank_codes(ruleset)

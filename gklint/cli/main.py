@@ -8,10 +8,10 @@ import argparse
 import sys
 
 from gklint import __version__
-from gklint.cli import annotate, check, extract, rules, ruleset
+from gklint.cli import annotate, check, extract, fix, rules, ruleset
 from gklint.cli.common import EXIT_ERROR, EXIT_OK, FORMATS, Parser, error
 
-COMMANDS = (check, annotate, rules, ruleset, extract)  # in the order `gklint -h` lists them
+COMMANDS = (check, fix, annotate, rules, ruleset, extract)  # in the order `gklint -h` lists them
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -33,7 +33,7 @@ def _serialize(root) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _write(dst: str, infos, parts: dict) -> None:
+def _write(dst: str, infos, parts: dict, check=None) -> None:
     """All parts in their original order and compression, new ones at the end; atomically replaced."""
     directory = os.path.dirname(os.path.abspath(dst))
     fd, tmp = tempfile.mkstemp(suffix=".docx.tmp", dir=directory)
@@ -49,6 +49,8 @@ def _write(dst: str, infos, parts: dict) -> None:
             for name in parts:
                 if name not in names:
                     out.writestr(name, parts[name])
+        if check is not None:
+            check(tmp)  # raises when the copy is not fit to be written: nothing replaces dst
         os.replace(tmp, dst)
     finally:
         if os.path.exists(tmp):
