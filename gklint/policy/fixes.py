@@ -111,12 +111,29 @@ def _edit_of(f: Finding, rules: dict, findings: list[Finding]):
         old, new = (f.found or "").rstrip("年度"), (f.expected or "").rstrip("年度")
         if not (re.fullmatch(r"\d{4}", old) and re.fullmatch(r"\d{4}", new)):
             return None
+        before = (f.snippet or "")[:(f.span or (0, 0))[0]]
+        if before.rfind("《") > before.rfind("》"):
+            return "年份在书名号《》内，是所引文件的名称，不能改"
         return _text_edit(f, old, new, f"报告年度是 {new} 年")
     if rule.kind == "text_table" and "table" in loc:
         if not (_number(f.found) and _number(f.expected)):
             return None
+        if _parts_agree(f):
+            return "这句话所列分项之和等于它写的总数，可能与表格的统计口径不同（如含上年结转），请人工核对"
         return _text_edit(f, f.found, f.expected, f"表中相应数字为 {f.expected}")
     return None
+
+
+def _parts_agree(f) -> bool:
+    """"收到申请75件，涉及自然人72件、商业企业3件": the parts named right after the count add up to it."""
+    if not f.snippet or not f.span:
+        return False
+    rest = f.snippet[f.span[1]:]
+    rest = re.split(r"[；;。]", rest, maxsplit=1)[0]
+    if not re.match(r"\s*[，,（(]?\s*(?:其中|涉及|包括)", rest):
+        return False
+    parts = [float(x) for x in re.findall(r"(\d+(?:\.\d+)?)\s*件", rest)]
+    return len(parts) >= 2 and abs(sum(parts) - float(f.found)) < 1e-9
 
 
 def _codes(loc: dict) -> str:
