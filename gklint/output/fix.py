@@ -100,9 +100,14 @@ def _readable(path: str) -> None:
     from docx2python import docx2python
 
     try:
-        docx.Document(path)
+        d = docx.Document(path)
+        d.paragraphs  # the body parses
         with docx2python(path) as dx:
-            dx.text
+            dx.core_properties  # the package, its content types and relationships open
+        with zipfile.ZipFile(path) as zf:  # every XML part gklint rewrote parses
+            for name in (DOCUMENT, CONTENT_TYPES, DOC_RELS):
+                if name in zf.namelist():
+                    locate.parse_xml(zf.read(name))
     except Exception as exc:
         raise FixError(f"修改后的副本无法打开（{type(exc).__name__}: {exc}），未写入") from None
 
