@@ -10,7 +10,7 @@ from conftest import ROOT
 from test_hostile import rezip
 
 from gklint.cli import main
-from gklint.output.package import problem
+from gklint.output.validate import problem
 
 GOOD = ROOT / "examples" / "report-2022-defects.docx"
 

@@ -23,9 +23,10 @@ class Rule:
     params: dict = field(default_factory=dict)
     doc: str = ""
     example: str = ""
-    fix: str = ""
+    remedy: str = ""  # how a person corrects it, shown by `gklint rule`
     basis: str = ""  # the legal basis (《条例》第四十九条), shown by `gklint rule`
     message: str = ""  # the rule set's own wording of the finding, replacing the kind's
+    fix: str = ""  # "safe", "unsafe" or "": whether `gklint fix` may correct its findings (gklint/policy/fixes.py)
 
     def finding(self, message: str, location: dict, expected=None, found=None, text=None, span=None) -> Finding:
         """`text` and `span` (start, end): the paragraph a text finding is about and the offending part."""
@@ -52,24 +53,24 @@ ENGINE_RULES = {
                   doc="文件为空、损坏、加密、格式不支持（.doc、.wps）或编码无法识别时报告，说明具体原因。"
                       "此问题不能通过 ignore 关闭：无法检查的文件不应被当作合格。",
                   example="把旧版 Word 的 .doc 文件改名为 .docx 后检查。",
-                  fix="用 Word 或 WPS 另存为 .docx，或导出为 UTF-8 文本后再检查。"),
+                  remedy="用 Word 或 WPS 另存为 .docx，或导出为 UTF-8 文本后再检查。"),
     "GK007": Rule("GK007", "engine", "limit-reached", "error", "文件超出检查上限（大小或时间），未检查",
                   doc="文件超出 gklint 的检查上限时报告，说明是哪一项上限和文件的实际大小：文本或网页超过 20 MB、"
                       "PDF 超过 200 页、表格合计超过 30000 行或 300000 个单元格、Word 正文超过 100000 个 XML 元素，"
                       "或检查时间超过 --timeout（配置项 timeout，默认 120 秒）。这些上限远大于任何一份年度报告，"
                       "只为让一个异常的文件不会拖住整批检查或服务器。此问题不能通过 ignore 关闭：未检查的文件不应被当作合格。",
                   example="检查一个带有 10 万行表格的网页。",
-                  fix="确认文件是年度报告本身（不是数据附件、合订本）；确有需要时把附件拆出去，或用更大的 --timeout。"),
+                  remedy="确认文件是年度报告本身（不是数据附件、合订本）；确有需要时把附件拆出去，或用更大的 --timeout。"),
     "GK005": Rule("GK005", "engine", "suppression-without-reason", "info", "忽略批注或注释行没有写理由",
                   doc="Word 批注“gklint: ignore 代码 理由”或文本中的同名注释行只写了规则代码、没有写理由时报告。"
                       "被忽略的问题仍然忽略；写明理由便于审核人员判断这一偏差为什么可以接受。",
                   example="在表格单元格上添加批注“gklint: ignore GK304”。",
-                  fix="在代码后写明理由，例如“gklint: ignore GK304 本单位复议案件含上年结转，经法制科确认”。"),
+                  remedy="在代码后写明理由，例如“gklint: ignore GK304 本单位复议案件含上年结转，经法制科确认”。"),
     "GK006": Rule("GK006", "engine", "unused-suppression", "info", "忽略批注或注释行没有忽略任何问题",
                   doc="忽略批注或注释行所在的位置（段落、单元格、行或表格）没有它列出的问题，或者没有写规则代码时报告"
                       "（类似 ruff 的 RUF100）。问题修正后应删除不再需要的忽略，以免以后掩盖新的问题。",
                   example="“gklint: ignore GK503 暂缺数据”所在段落的占位内容已经填写。",
-                  fix="删除这条批注或注释行；如确需保留，检查规则代码是否写对、批注是否加在出问题的位置上。"),
+                  remedy="删除这条批注或注释行；如确需保留，检查规则代码是否写对、批注是否加在出问题的位置上。"),
 }
 
 
@@ -127,10 +128,11 @@ def _make_rule(code: str, spec, ruleset: RuleSet, where: str) -> Rule | None:
         for k in ([value] if isinstance(value, str) else value or []):
             if k not in known:
                 raise _error(ruleset, f"{where}.{key}", f"没有部分 {k!r}{suggest(k, known, '本规则集的部分')}")
+    remedy, fix = _remedy_and_fix(spec)
     rule = Rule(code, kind, spec.get("name", code), spec.get("severity", "error"), spec.get("summary", ""),
                 {k: v for k, v in spec.items() if k not in COMMON_ONLY},
-                spec.get("doc", ""), spec.get("example", ""), spec.get("fix", ""),
-                spec.get("basis", ""), spec.get("message", ""))
+                spec.get("doc", ""), spec.get("example", ""), remedy, spec.get("basis", ""),
+                spec.get("message", ""), fix)
     module = importlib.import_module(f"gklint.checks.{kind}")
     if hasattr(module, "validate"):
         try:
@@ -140,6 +142,18 @@ def _make_rule(code: str, spec, ruleset: RuleSet, where: str) -> Rule | None:
                 raise _error(ruleset, exc.key, exc.message) from None
             raise
     return rule if spec.get("enabled", True) is not False else None
+
+
+FIXES = ("safe", "unsafe")
+
+
+def _remedy_and_fix(spec: dict) -> tuple[str, str]:
+    """(remedy text, fix availability). Before `remedy` existed, `fix` was that text; a rule set written
+    then still loads: a `fix` that is not "safe"/"unsafe" is its remedy and offers no automatic fix."""
+    fix = spec.get("fix", "")
+    if fix in FIXES:
+        return spec.get("remedy", ""), fix
+    return spec.get("remedy", "") or fix, ""
 
 
 _VALIDATED: dict[int, tuple[RuleSet, list[Rule]]] = {}  # rule sets are immutable once loaded

@@ -46,12 +46,14 @@ COMMON = (
     Param("summary", "str", "一句话说明（中文）"),
     Param("doc", "str", "`gklint rule CODE` 显示的说明"),
     Param("example", "str", "`gklint rule CODE` 显示的触发示例"),
-    Param("fix", "str", "`gklint rule CODE` 显示的修改方法"),
+    Param("remedy", "str", "`gklint rule CODE` 显示的修改方法（人工怎么改）"),
+    Param("fix", "str", "`gklint fix` 能否自动修改：\"safe\"（默认即改）、\"unsafe\"（加 --unsafe-fixes 才改）；"
+                        "不写则不自动修改。旧规则集中的其他文字视同 `remedy`"),
     Param("enabled", "bool", "`false` 停用（用于覆盖父规则集）", True),
     Param("message", "str", "问题说明，代替内置的文字"),
     Param("basis", "str", "法律依据，如“《条例》第四十九条”，显示在 `gklint rule CODE` 中（期限类规则也写入问题说明）"),
 )
-COMMON_ONLY = {"kind", "name", "severity", "summary", "doc", "example", "fix", "enabled"}
+COMMON_ONLY = {"kind", "name", "severity", "summary", "doc", "example", "remedy", "fix", "enabled"}
 
 _SECTIONS = "部分编号的数组，例如 [\"一\", \"五\"]"
 

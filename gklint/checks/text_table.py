@@ -124,5 +124,46 @@ def _contradiction(report, rule, claim, key, p, m):
         return
     details = "，".join(f"{r.label or ''}{c}为 {x.value.raw}" for _, r, c, x in used if x.value.number)
     loc = location(p.loc, section=key)
+    loc["cells"] = [{"table": b.key, **cell_ref(r, c, x)} for b, r, c, x in used]
     yield rule.finding(f"正文说“{m.group(0)}”，但{claim.get('what', '表中')}：{details}", loc,
                        expected="0", found=value, text=p.text, span=m.span())
+
+
+def reconcile(findings: list) -> list:
+    """A sentence checked against a cell that an identity finding blames (one wrong cell, its correction
+    known: gklint/checks/identity.py `regroup`) is compared with the corrected value: a sentence that
+    agrees with the correction is no finding (the cell is the one to fix, not the sentence); one that
+    still disagrees says the corrected value. One root cause, one answer."""
+    blamed = {}
+    for f in findings:
+        loc = f.location
+        if "identities" in loc and f.expected is not None and f.found is not None:
+            try:
+                blamed[(loc.get("table"), loc.get("row"), loc.get("column"))] = (
+                    Decimal(f.expected) - Decimal(f.found), f.code)
+            except ArithmeticError:
+                continue
+    if not blamed:
+        return findings
+    out = []
+    for f in findings:
+        cells = f.location.get("cells") or []
+        hits = [blamed[k] for k in ((c.get("table"), c.get("row"), c.get("column")) for c in cells) if k in blamed]
+        if "section" not in f.location or not hits or not all(c.get("table") for c in cells):
+            out.append(f)
+            continue
+        delta = sum((d for d, _ in hits), Decimal(0))
+        codes = "、".join(dict.fromkeys(code for _, code in hits))
+        if "table" in f.location:  # a stated count (GK501): expected is the table's value
+            corrected = Decimal(f.expected) + delta
+            if corrected == Decimal(f.found):
+                continue
+            f.expected = str(corrected)
+            f.message += f"（按 {codes} 改正表格后为 {corrected}）"
+        else:  # a claim the table contradicts (GK502): found is the contradicting count
+            corrected = Decimal(f.found) + delta
+            if corrected == 0:
+                continue
+            f.found = str(corrected)
+        out.append(f)
+    return out

@@ -50,7 +50,13 @@ def _rule(args) -> int:
 
     kind = TITLES.get(rule.kind, rule.kind)
     print(f"{rule.code} {rule.name}（{SEVERITY_NAME[rule.severity]}，{kind}类规则 {rule.kind}）\n\n{rule.summary}")
-    for title, text in (("说明", rule.doc), ("依据", rule.basis), ("示例", rule.example), ("修改", rule.fix)):
+    for title, text in (("说明", rule.doc), ("依据", rule.basis), ("示例", rule.example), ("修改", rule.remedy),
+                        ("自动修改", FIX_NAMES.get(rule.fix, "") if rule.kind != "engine" else "")):
         if text:
             print(f"\n{title}：{text}")
     return EXIT_OK
+
+
+FIX_NAMES = {"safe": "gklint fix 可自动修改（安全：只在答案唯一时修改）",
+             "unsafe": "gklint fix --unsafe-fixes 可自动修改（不安全：很可能正确，请逐条核对）",
+             "": "无（gklint fix 不修改此类问题，需人工处理）"}

@@ -84,7 +84,7 @@ def sarif(results, rules: dict) -> str:
     for code in ids:
         rule = rules[code]
         help_text = "\n\n".join(x for x in (rule.doc, rule.example and f"示例：{rule.example}",
-                                            rule.fix and f"修改：{rule.fix}") if x) or rule.summary
+                                            rule.remedy and f"修改：{rule.remedy}") if x) or rule.summary
         driver_rules.append({
             "id": code, "name": rule.name,
             "shortDescription": {"text": rule.summary or rule.name},

@@ -1,83 +1,158 @@
-"""Is a written .docx a package Word (and python-docx, docx2python) opens? Checked on annotate's copy before
-it replaces the output, so a damaged source never leaves a copy that does not open."""
+"""Writing a copy of a Word package, shared by `gklint annotate` (comments) and `gklint fix` (tracked
+changes): parts are edited with lxml and every other zip entry is copied as it is, in its original order
+and compression, so the draft's own comments, revisions and bookmarks stay untouched.
+"""
 
 from __future__ import annotations
 
-import posixpath
+import copy
+import os
+import tempfile
 import zipfile
 
-MAIN_TYPES = ("application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
-              "application/vnd.ms-word.document.macroEnabled.main+xml",
-              "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
-              "application/vnd.ms-word.template.macroEnabledTemplate.main+xml")
-OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+from lxml import etree
+
+from gklint.readers.docx import locate
+from gklint.output.validate import check_readable
+from gklint.readers.docx.locate import COMMENTS_REL, W
+
+AUTHOR, INITIALS = "gklint", "GK"
+CONTENT_TYPES = "[Content_Types].xml"
+COMMENTS_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"
+CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 
-class PackageError(ValueError):
-    """The copy would not open; the message says why, in Chinese."""
-
-
-def problem(path: str) -> str | None:
-    """Why the package at `path` would not open, or None when it is sound."""
+def _int(value) -> int:
     try:
-        with zipfile.ZipFile(path) as zf:
-            names = zf.namelist()
-            dupes = sorted({n for n in names if names.count(n) > 1}) if len(set(names)) < len(names) else []
-            if dupes:
-                return f"zip 中有重复的部件 {'、'.join(dupes)}"
-            bad = zf.testzip()
-            if bad:
-                return f"部件 {bad} 校验失败"
-            return _content_problem(zf, set(names))
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-        return f"无法作为 zip 读回（{exc}）"
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
 
 
-def _content_problem(zf: zipfile.ZipFile, names: set[str]) -> str | None:
-    from gklint.readers.docx import locate
+def _serialize(root) -> bytes:
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
-    if "[Content_Types].xml" not in names:
-        return "缺少 [Content_Types].xml"
-    types = locate.parse_xml(zf.read("[Content_Types].xml"))
-    defaults = {d.get("Extension", "").lower(): d.get("ContentType") for d in types if d.tag.endswith("Default")}
-    overrides = {o.get("PartName", "").lower(): o.get("ContentType") for o in types if o.tag.endswith("Override")}
 
-    def content_type(part: str) -> str | None:
-        return overrides.get("/" + part.lower()) or defaults.get(part.rsplit(".", 1)[-1].lower())
+def _write(dst: str, infos, parts: dict, check=None) -> None:
+    """All parts in their original order and compression, new ones at the end; atomically replaced."""
+    directory = os.path.dirname(os.path.abspath(dst))
+    try:
+        fd, tmp = tempfile.mkstemp(suffix=".docx.tmp", dir=directory)
+    except FileNotFoundError:  # name the folder, not the temporary file that could not be made in it
+        raise FileNotFoundError(2, "输出目录不存在", directory) from None
+    os.close(fd)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # a normal file for the clerk, not mkstemp's private 0600
+    try:
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
+            names = [i.filename for i in infos]
+            for info in infos:
+                out.writestr(info, parts[info.filename])
+            for name in parts:
+                if name not in names:
+                    out.writestr(name, parts[name])
+        check_readable(tmp)  # a damaged source must not leave a copy that does not open
+        if check is not None:
+            check(tmp)  # raises when the copy is not fit to be written: nothing replaces dst
+        os.replace(tmp, dst)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
 
-    main = None
-    for rels in sorted(n for n in names if n.endswith(".rels") and "_rels/" in n):
-        base = posixpath.dirname(posixpath.dirname(rels))  # word/_rels/document.xml.rels -> word
-        for r in locate.parse_xml(zf.read(rels)):
-            target = r.get("Target") or ""
-            if r.get("TargetMode") == "External" or not target:
-                continue
-            part = posixpath.normpath(target[1:] if target.startswith("/") else posixpath.join(base, target))
-            if part not in names:
-                return f"{rels} 引用的部件 {part} 不存在"
-            if rels == "_rels/.rels" and r.get("Type") == OFFICE_DOCUMENT:
-                main = part
-    if main is None:
-        return "_rels/.rels 中没有指向正文（officeDocument）的关系"
-    if content_type(main) not in MAIN_TYPES:
-        return f"[Content_Types].xml 把正文 {main} 声明为 {content_type(main) or '（未声明）'}，不是 Word 正文类型"
+
+def _add_override(data: bytes | None, part: str) -> bytes | None:
+    """[Content_Types].xml with the comments part declared; None when it already is."""
+    root = locate.parse_xml(data) if data else etree.Element("{%s}Types" % CT_NS, nsmap={None: CT_NS})
+    if any(o.get("PartName", "").lower() == "/" + part.lower() for o in root):
+        return None
+    o = etree.SubElement(root, "{%s}Override" % CT_NS)
+    o.set("PartName", "/" + part)
+    o.set("ContentType", COMMENTS_TYPE)
+    return _serialize(root)
+
+
+def _add_relationship(data: bytes | None) -> bytes | None:
+    """document.xml.rels with a comments relationship; None when it already has one."""
+    root = locate.parse_xml(data) if data else etree.Element("{%s}Relationships" % REL_NS, nsmap={None: REL_NS})
+    if any(r.get("Type") == COMMENTS_REL for r in root):
+        return None
+    ids = {r.get("Id") for r in root}
+    n = 1
+    while f"rId{n}" in ids:
+        n += 1
+    r = etree.SubElement(root, "{%s}Relationship" % REL_NS)
+    r.set("Id", f"rId{n}")
+    r.set("Type", COMMENTS_REL)
+    r.set("Target", "comments.xml")
+    return _serialize(root)
+
+
+def _comment(cid: str, lines: list[str], stamp: str):
+    c = etree.Element(W + "comment")
+    c.set(W + "id", cid)
+    c.set(W + "author", AUTHOR)
+    c.set(W + "date", stamp)
+    c.set(W + "initials", INITIALS)
+    for k, line in enumerate(lines):
+        p = etree.SubElement(c, W + "p")
+        if k == 0:
+            etree.SubElement(etree.SubElement(p, W + "r"), W + "annotationRef")
+        t = etree.SubElement(etree.SubElement(p, W + "r"), W + "t")
+        t.text = _xml_safe(line)
+        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    return c
+
+
+def _xml_safe(text: str) -> str:
+    return "".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 0x20)
+
+
+def _boundary(p, offset: int | None, hidden: frozenset = frozenset()):
+    """The element a marker at character `offset` goes in front of ('begin' / None for the paragraph's
+    beginning / end); a run is split in two when the offset falls inside it."""
+    if offset is None:
+        return None
+    if offset == 0:
+        return "begin"
+    pos = 0
+    for t in locate.visible(p, hidden):
+        length = 1 if t.tag == W + "tab" else len(t.text or "")
+        if pos + length <= offset:
+            pos += length
+            continue
+        run = t.getparent()
+        if run.tag != W + "r":
+            return None
+        k = offset - pos
+        if k == 0 and _first_content(run) is t:
+            return run
+        return _split(run, t, k)
     return None
 
 
-def check_readable(path: str) -> None:
-    """PackageError unless the package is sound and docx2python reads its body back."""
-    found = problem(path)
-    if found is None:
-        try:
-            import warnings
+def _first_content(run):
+    return next((c for c in run if c.tag != W + "rPr"), None)
 
-            from docx2python import docx2python
 
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                with docx2python(path) as dx:
-                    dx.body_pars
-        except Exception as exc:  # docx2python and lxml raise many kinds
-            found = f"docx2python 无法读回（{type(exc).__name__}: {exc}）"
-    if found:
-        raise PackageError(f"写出的批注副本无法打开：{found}；未写入任何文件（请先在 Word/WPS 中打开原文件另存一份再试）")
+def _split(run, t, k: int):
+    """Split `run` before character k of its child `t`; returns the second run."""
+    second = copy.deepcopy(run)
+    index = list(run).index(t)
+    for c in list(run)[index + 1:]:
+        run.remove(c)
+    kids = list(second)
+    for c in kids[:index]:
+        if c.tag != W + "rPr":
+            second.remove(c)
+    t2 = kids[index]
+    if t.tag == W + "t":
+        text = t.text or ""
+        t.text, t2.text = text[:k], text[k:]
+        for x in (t, t2):
+            x.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    else:  # a tab: k is 0, the tab belongs to the second run
+        run.remove(t)
+    run.addnext(second)
+    return second

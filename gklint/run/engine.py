@@ -66,11 +66,15 @@ def read_report(path: str, ruleset: str | None = None):
 def check_document(doc, ruleset: str | None = None, agency_kind: str = "auto"):
     """Bind once with the report's rule set and run it: (rule set, report, findings)."""
     from gklint import checks
+    from gklint.checks.forced import forced_blanks
     from gklint.checks.identity import regroup
+    from gklint.checks.text_table import reconcile
 
     rs, report = understand(doc, ruleset)
     findings = checks.run(report, rs, checks.Context(rs, agency_kind))
     findings = regroup(report, rs, findings)  # one wrong cell behind several identity findings: one finding
+    findings = forced_blanks(report, rs, findings)  # a blank total its parts force: GK205 says the number
+    findings = reconcile(findings)  # a sentence agreeing with a blamed cell's correction: no second finding
     if any(f.code == "GK002" for f in findings):  # not a report at all: "section 一 missing" etc. is noise
         findings = [f for f in findings if f.code.startswith("GK00")]
     return rs, report, sorted(findings, key=Finding.sort_key)

@@ -66,7 +66,7 @@ def _walk(top: str, resolver: Resolver):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not settings.excluded(os.path.join(root, d)))
         for n in sorted(names):
             full = os.path.normpath(os.path.join(root, n))
-            if settings.excluded(full) or n.endswith(ANNOTATED):
+            if settings.excluded(full) or n.endswith(ANNOTATED) or ".gklint-fix." in n:  # annotate's, fix's copies
                 continue
             if tracked is None or os.path.realpath(full) in tracked:
                 yield full
