@@ -80,14 +80,14 @@ def _fix_files(args, files, settings, outputs, cannot) -> int:
     from gklint.checks import catalog
     from gklint.output import fix as fixout
     from gklint.policy import baseline
+    from gklint.policy.apply import apply
     from gklint.policy.fixes import plan
-    from gklint.policy.suppress import below
     from gklint.ruleset.loader import load
-    from gklint.run.runner import default_jobs, run
+    from gklint.run.runner import run
 
-    results = run(files, settings, default_jobs(len(files)))
+    results = run(files, settings, 1, keep_reports=True)  # fixed from this check: each file is read once
     try:
-        baseline.apply(results, settings)
+        apply(results, settings)
     except baseline.BaselineError as exc:
         return error(str(exc))
     status, totals = EXIT_OK, {"fixed": 0, "files": 0, "left": 0, "hidden": 0}
@@ -97,14 +97,15 @@ def _fix_files(args, files, settings, outputs, cannot) -> int:
             error(f"{r.path}: {r.findings[0].message}，未修改")
             status = EXIT_ERROR
             continue
-        findings = [f for f in r.findings if not below(f, s.min_severity)]
+        findings = r.findings
         if r.skipped or not findings:
             continue
         rules = catalog([load(r.ruleset_path or r.template)])
         p = plan(findings, rules, args.unsafe_fixes)
-        writer = fixout.fix_docx if r.path.lower().endswith(".docx") else fixout.fix_text
+        docx = r.path.lower().endswith(".docx")
         try:
-            done = writer(r.path, None if args.diff else outputs[r.path], p.edits)
+            done = (fixout.fix_docx if docx else fixout.fix_text)(r.report.document.source if docx else r.path,
+                                                                  None if args.diff else outputs[r.path], p.edits)
         except fixout.FixError as exc:
             error(f"{r.path}: {exc}")
             status = EXIT_ERROR

@@ -62,13 +62,12 @@ def unified_diff(name: str, fixed: Fixed) -> str:
 
 # --- Word ------------------------------------------------------------------------------------------------
 
-def fix_docx(src: str, dst: str | None, edits: list[Edit], now: dt.datetime | None = None) -> Fixed:
-    """Make the edits as tracked changes in a copy `dst` of `src` (None: only compute before/after)."""
-    with zipfile.ZipFile(src) as zf:
-        infos = zf.infolist()
-        parts = {i.filename: zf.read(i) for i in infos}
+def fix_docx(pkg, dst: str | None, edits: list[Edit], now: dt.datetime | None = None) -> Fixed:
+    """Make the edits as tracked changes in a copy `dst` of the package the reader read (`pkg`,
+    gklint.readers.docx.package; None: only compute before/after)."""
+    infos, parts = pkg.infos, dict(pkg.parts)
     root = locate.parse_xml(parts[DOCUMENT])
-    locator = locate.Locator(root, locate.numbered(src))
+    locator = locate.Locator(root, locate.numbered(pkg))
     out = Fixed(dst, before=_lines(root, locator))
     part = locate.comments_part(parts.get)
     croot = locate.parse_xml(parts[part]) if part in parts else etree.Element(W + "comments", nsmap={"w": locate.WNS})
