@@ -72,6 +72,7 @@ class Document:
     encoding: str | None = None
     properties: dict = field(default_factory=dict)
     comments: list[dict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # how it was read (converted, parts not read): a GK004 info each
 
     @property
     def paragraphs(self) -> list[Paragraph]:

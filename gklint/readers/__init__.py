@@ -49,9 +49,10 @@ def read(path: str) -> Document:
             from gklint.readers.pdf import read_pdf
 
             return read_pdf(path)
+        if suffix in (".doc", ".wps", ".odt", ".rtf"):
+            from gklint.readers.convert import read_converted
+
+            return read_converted(path)
     except OSError as exc:
         raise ReadError(os_error(exc)) from None
-    if suffix in (".doc", ".wps"):
-        raise ReadError(f"不支持旧版 {suffix} 格式；请在 Word/WPS 中另存为 .docx，"
-                        "或运行 `soffice --headless --convert-to docx 文件名` 转换后再检查")
     raise ReadError(f"不支持的文件类型 {suffix or '(无扩展名)'}；支持 {', '.join(SUFFIXES)}")
