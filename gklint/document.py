@@ -55,6 +55,7 @@ class Paragraph:
     loc: Loc
     style: str = ""
     auto_number: str = ""  # the numbering Word renders in front of the text, if any
+    pictures: int = 0  # pictures in it or on lines of their own after it (a table pasted as a picture)
 
 
 @dataclass

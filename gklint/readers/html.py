@@ -40,6 +40,11 @@ def sniff(data: bytes) -> tuple[str, str]:
 def read_html(path: str) -> Document:
     with open(path, "rb") as fh:
         data = fh.read(MAX_HTML_BYTES + 1)
+    return html_document(data, path)
+
+
+def html_document(data: bytes, path: str, reader: str = "html (lxml)") -> Document:
+    """A page's bytes as a Document (a saved page, or HTML embedded in a Word file)."""
     if len(data) > MAX_HTML_BYTES:
         raise ReadError(f"网页超过 {MAX_HTML_BYTES // (1024 * 1024)} MB，不像一份年度报告")
     if b"\0" in data[:1024] and data[:2] not in (b"\xff\xfe", b"\xfe\xff"):
@@ -59,7 +64,7 @@ def read_html(path: str) -> Document:
         raise ReadError(f"无法解析网页：{exc}") from None
     _drop_chrome(root)
     body = _main_content(root)
-    doc = Document(path=path, reader="html (lxml)", encoding=encoding)
+    doc = Document(path=path, reader=reader, encoding=encoding)
     doc.properties.update(_page_meta(root))
     doc.blocks = number_tables(list(_blocks(body)))
     if not doc.blocks:

@@ -15,8 +15,9 @@ import warnings
 import zipfile
 
 from gklint.document import Cell, Document, Loc, Paragraph, ReadError, Table, number_tables
+from gklint.readers.docx.chunks import read_chunks, splice_chunks
 from gklint.readers.docx.numbering import W, Numbering
-from gklint.readers.docx.normalise import normalised_package
+from gklint.readers.docx.normalise import normalised_package, strict_to_transitional
 
 MAX_PART_BYTES = 32 * 1024 * 1024  # the largest real report seen has a 0.8 MB document.xml; a zip bomb has GBs
 MAX_TOTAL_BYTES = 128 * 1024 * 1024
@@ -100,18 +101,23 @@ def _not_a_zip(path: str) -> str:
             "或用 `soffice --headless --convert-to docx 文件名` 转换后再检查")
 
 
-def read_docx(path: str) -> Document:
+def read_docx(path, depth: int = 0) -> Document:
+    """`path` a file name, or a file object for a .docx embedded in another (altChunk, `depth` levels down)."""
     check_zip(path)
     try:
         from docx2python import docx2python
     except ImportError as exc:  # pragma: no cover - a hard dependency
         raise ReadError(f"无法导入 docx2python：{exc}") from None
     try:
-        with zipfile.ZipFile(path) as zf:
+        with zipfile.ZipFile(path) as original:
+            zf = strict_to_transitional(original) or original
+            strict = zf is not original
             names = set(zf.namelist())
+            chunks = read_chunks(zf, names)
             styles = _read_part(zf, "word/styles.xml", names)
             numbering = Numbering.from_xml(_read_part(zf, "word/numbering.xml", names), styles)
-            source = normalised_package(zf, styles) or path  # what Word shows; the file itself is never written
+            # what Word shows (a Strict package: its mapped copy in memory); the file itself is never written
+            source = normalised_package(zf, styles) or (zf.fp if strict else path)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # docx2python warns on chineseCounting; we render it ourselves
             with docx2python(source, duplicate_merged_cells=False) as dx:
@@ -122,11 +128,16 @@ def read_docx(path: str) -> Document:
         raise
     except Exception as exc:  # docx2python and lxml raise many kinds on broken parts
         raise ReadError(f"docx2python 无法解析此文件：{type(exc).__name__}: {exc}") from None
-    doc = Document(path=path, reader="docx (docx2python)")
+    doc = Document(path=path if isinstance(path, str) else "", reader="docx (docx2python)")
+    if strict:
+        doc.reader += "，Strict Open XML"
     doc.properties = _properties(props)
     doc.comments = [{"text": c[0], "author": c[1], "date": c[2], "comment": c[3]} for c in comments
                     if isinstance(c, (tuple, list)) and len(c) >= 4]
-    doc.blocks = number_tables(_blocks(body, numbering))
+    blocks = _blocks(body, numbering)
+    if chunks:
+        blocks = splice_chunks(blocks, chunks, doc.notes, depth)
+    doc.blocks = number_tables(blocks)
     return doc
 
 
@@ -179,9 +190,15 @@ def _blocks(body, numbering: Numbering) -> list[Paragraph | Table]:
                         para_no = numbers.get(_body_child(par.elem), para_no)
                     number = numbering.render(par.elem, par.style)
                     text = (number + par_text(par)).strip()
+                    pictures = sum(str(r).count("----media/") for r in par.runs)
                     if text:
                         style = numbering.style_names.get(par.style, par.style or "")
-                        blocks.append(Paragraph(text, Loc(para=para_no), style=style, auto_number=number))
+                        blocks.append(Paragraph(text, Loc(para=para_no), style=style, auto_number=number,
+                                                pictures=pictures))
+                    elif pictures:  # a picture alone on its line belongs with the text before it (a heading)
+                        last = next((b for b in reversed(blocks) if isinstance(b, Paragraph)), None)
+                        if last is not None:
+                            last.pictures += pictures
     return blocks
 
 
