@@ -21,6 +21,9 @@ def check(report, rule, ctx):
         if what == "readable":
             yield from _readable(report, rule, key, spec)
             continue
+        if what in ("wording", "marks"):
+            yield from (_wording if what == "wording" else _marks)(report, rule, key, spec)
+            continue
         if bt is None:
             continue
         if what == "rows":
@@ -77,3 +80,27 @@ def _readable(report, rule, key, spec):
         loc["rows"] = [{"row": r.key, "row_label": r.label, "digits": r.unsplit} for r in runs]
         yield rule.finding(f"“{spec.title}”表中{shown}{more}的数字连在一起，不能唯一地拆分为各列的数值，"
                            "这些行未检查", loc, expected="每个单元格一个数值", found=runs[0].unsplit)
+
+
+def _wording(report, rule, key, spec):
+    """A row bound by a label one or two characters off the template's: the row is checked, the wording said."""
+    bt = report.tables.get(key)
+    for row in (bt.rows.values() if bt else []):
+        if row.wording:
+            yield rule.finding(f"“{spec.title}”表的行标签“{row.label}”与模板“{row.wording}”措辞略有不同，按该行读取",
+                               location(row.loc, table=key, table_title=spec.title, row=row.key, row_label=row.label),
+                               expected=row.wording, found=row.label)
+
+
+def _marks(report, rule, key, spec):
+    """Figures printed with a footnote mark: read without it, said once per table."""
+    bt = report.tables.get(key)
+    marked = [(row, c) for row in (bt.rows.values() if bt else []) for c in row.found if c.value.mark]
+    if not marked:
+        return
+    row, cell = marked[0]
+    shown = "、".join(f"“{c.value.raw}”读作 {c.value.number}" for _, c in marked[:4])
+    more = f" 等 {len(marked)} 个单元格" if len(marked) > 4 else ""
+    yield rule.finding(f"“{spec.title}”表中的数字带有脚注标记（{shown}{more}），已去掉标记读取",
+                       location(cell.loc, table=key, table_title=spec.title, row=row.key, row_label=row.label),
+                       expected=str(cell.value.number), found=cell.value.raw)

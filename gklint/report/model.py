@@ -26,6 +26,7 @@ class BoundRow:
     incomplete: bool = False
     recovered: bool = False  # values split from digits run together (flattened text), the one reading
     unsplit: str | None = None  # digits run together that have no single reading as the row's values
+    wording: str | None = None  # the template's label when the printed one is a character or two off it
 
     def value(self, col: str) -> Value | None:
         c = self.cells.get(col)
