@@ -194,9 +194,7 @@ def heading_with_text(d):
 
 def pipe_tables(d):
     """Each table as Markdown typed into Word: one paragraph per row, '| a | b |', a '|---|' line after the
-    header, merged cells repeated as Markdown has no merges, blank cells kept blank."""
-    from gklint.readers.docx.reader import _table  # noqa: F401 (only to make sure the reader is importable)
-
+    header, merged cells blank after their first slot."""
     for k, tbl in enumerate(tables(d)):
         rows = _grid(tbl)
         lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
@@ -207,20 +205,18 @@ def pipe_tables(d):
 
 
 def _grid(tbl) -> list[list[str]]:
-    """The table's text grid, merged cells repeating their text (as pandoc and Markdown editors write it)."""
-    rows, above = [], {}
+    """The table's text grid; a merged cell's text in its first slot, the others blank (Markdown has no merges)."""
+    rows = []
     for tr in tbl.findall(W + "tr"):
         row = []
         for tc in tr.findall(W + "tc"):
             span = tc.find(f"{W}tcPr/{W}gridSpan")
             n = int(span.get(W + "val")) if span is not None else 1
             vm = tc.find(f"{W}tcPr/{W}vMerge")
-            col = len(row)
             text = "".join(text_of(p) for p in tc.findall(W + "p")).replace("|", "｜")
             if vm is not None and vm.get(W + "val", "continue") == "continue":
-                text = above.get(col, "")
-            above[col] = text
-            row += [text] * n
+                text = ""  # a vertical merge continues: blank, as converters write it
+            row += [text] + [""] * (n - 1)
         rows.append(row)
     return rows
 

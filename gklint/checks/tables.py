@@ -13,7 +13,13 @@ def check(report, rule, ctx):
     for key, spec in schema.tables.items():
         bt = report.tables.get(key)
         if what == "table":
-            if bt is None and key not in report.unread:
+            section = report.section(spec.section)
+            if bt is None and key not in report.unread and section is not None and section.pictures:
+                yield rule.finding(f"第{spec.section}部分中没有“{spec.title}”统计表，只有图片（{section.pictures} 张）："
+                                   "统计表可能是以图片形式粘贴的，gklint 无法读取图片中的数字；请粘贴为表格",
+                                   location(section.loc, table=key, table_title=spec.title, section=spec.section),
+                                   expected=f"{spec.title}（表格）", found=f"图片 {section.pictures} 张")
+            elif bt is None and key not in report.unread:
                 yield rule.finding(f"缺少“{spec.title}”统计表（应在第{spec.section}部分）",
                                    location(table=key, table_title=spec.title, section=spec.section),
                                    expected=spec.title, found="（未找到）")

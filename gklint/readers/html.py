@@ -89,10 +89,15 @@ def _page_meta(root) -> dict:
             meta["published"] = content
     title = " ".join((root.findtext(".//title") or "").split())
     if title and "title" not in meta:
-        # "…年度报告-沭阳县发改局", "…年度报告 - 某某网", "…年度报告_某某政府": the site's name after the title
-        parts = [t.strip() for t in re.split(r"\s*[_|｜]\s*|\s*[-–—]\s*(?=[^-–—]{1,20}$)", title) if t.strip()]
-        meta["title"] = next((t for t in parts if "报告" in t), parts[0] if parts else title)
+        meta["title"] = without_site_name(title)
     return meta
+
+
+def without_site_name(title: str) -> str:
+    """'…年度报告-沭阳县发改局', '…年度报告 - 某某网', '…年度报告_政府信息公开年报_某某管委会': the page's own
+    title without the site's name and column after it (a page's <title>, or that line in a converted page)."""
+    parts = [t.strip() for t in re.split(r"\s*[_|｜]\s*|\s*[-–—]\s*(?=[^-–—]{1,20}$)", title) if t.strip()]
+    return next((t for t in parts if "报告" in t), parts[0] if parts else title)
 
 
 def _drop_chrome(root) -> None:

@@ -58,6 +58,7 @@ class Section:
     paragraphs: list[Paragraph] = field(default_factory=list)
     block_range: tuple[int, int] = (0, 0)  # [start, end) indexes into Document.blocks after the heading
     matched_by: str = "title"  # "title" (the template's title or a known variant) or "keywords"
+    pictures: int = 0  # pictures in the part (a table pasted as a picture is content, but cannot be read)
 
     @property
     def numbered(self) -> bool:

@@ -134,7 +134,7 @@ def read_docx(path, depth: int = 0) -> Document:
     doc.properties = _properties(props)
     doc.comments = [{"text": c[0], "author": c[1], "date": c[2], "comment": c[3]} for c in comments
                     if isinstance(c, (tuple, list)) and len(c) >= 4]
-    blocks = _blocks(body, numbering)
+    blocks = _pipe_tables(_blocks(body, numbering))
     if chunks:
         blocks = splice_chunks(blocks, chunks, doc.notes, depth)
     doc.blocks = number_tables(blocks)
@@ -200,6 +200,33 @@ def _blocks(body, numbering: Numbering) -> list[Paragraph | Table]:
                         if last is not None:
                             last.pictures += pictures
     return blocks
+
+
+def _is_pipe_row(block) -> bool:
+    return isinstance(block, Paragraph) and block.text.startswith("|") and block.text.endswith("|") \
+        and block.text.count("|") >= 3
+
+
+def _pipe_tables(blocks: list) -> list:
+    """Markdown tables typed or pasted into Word as paragraphs ('| 自然人 | 商业企业 |', a '|---|' line under
+    the header) read as tables, blank cells kept, as the text reader reads them in a .md file."""
+    from gklint.readers.text import _MD_SEPARATOR
+
+    out, i = [], 0
+    while i < len(blocks):
+        j = i
+        while j < len(blocks) and _is_pipe_row(blocks[j]):
+            j += 1
+        run = blocks[i:j]
+        if len(run) >= 2 and any(_MD_SEPARATOR.match(b.text) for b in run[1:3]):
+            rows = [[Cell(t.strip(), Loc(para=b.loc.para)) for t in b.text[1:-1].split("|")]
+                    for b in run if not _MD_SEPARATOR.match(b.text)]
+            out.append(Table(rows=rows, loc=run[0].loc, exact=False))
+            i = j
+            continue
+        out.append(blocks[i])
+        i += 1
+    return out
 
 
 def _body_numbers(elem) -> dict:
