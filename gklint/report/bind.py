@@ -403,8 +403,10 @@ def _publication(report: Report) -> None:
     table cell or text box, or a date field's result), else a date in brackets under the title."""
     pars = report.document.paragraphs
     report.signed = _signed(report, pars)
-    at = next((k for k, p in enumerate(pars) if p.loc == report.title_loc), None)
-    near_title = pars[at + 1:at + 4] if at is not None and at >= PUBLISHED_SEARCH else []  # a converted page
+    # a converted page: the date line under the headline, below the site's menus (the title may be its <title> line)
+    heads = [k for k, p in enumerate(pars[:PAGE_TITLE_SEARCH])
+             if k >= PUBLISHED_SEARCH and report.title and without_site_name(p.text.strip()) == report.title]
+    near_title = [q for k in heads[:1] for q in pars[k + 1:k + 4]]
     for p in pars[:PUBLISHED_SEARCH] + near_title:
         m = _PUBLISHED.search(unicodedata.normalize("NFKC", p.text))
         if m:
