@@ -2,7 +2,6 @@
 glued headings, pipe tables, row labels a character off, renamed parts, converted pages and the real corpus
 converted to Word, legacy formats through LibreOffice. Built from the official template (tests/formats.py)."""
 
-import copy
 import datetime as dt
 import hashlib
 import shutil
@@ -12,8 +11,8 @@ from pathlib import Path
 import pytest
 from conftest import DATA
 from docgen import build_docx, consistent_data, narrative
-from drafts import X, body_par, make_variant, r, set_content
-from formats import (EDITS, alt_chunk_docx, alt_chunk_html, alt_chunk_rtf, five_six_swapped, report_html, strict,
+from drafts import X, body_par, make_variant, r
+from formats import (EDITS, alt_chunk_docx, alt_chunk_html, alt_chunk_rtf, five_six_swapped, strict,
                      tables_as_pictures)
 
 from gklint.numbers import parse_value
