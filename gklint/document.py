@@ -65,6 +65,7 @@ class Paragraph:
     loc: Loc
     style: str = ""
     auto_number: str = ""  # the numbering Word renders in front of the text, if any
+    pictures: int = 0  # pictures in it or on lines of their own after it (a table pasted as a picture)
 
 
 @dataclass
@@ -83,6 +84,7 @@ class Document:
     properties: dict = field(default_factory=dict)
     comments: list[dict] = field(default_factory=list)
     source: object = field(default=None, repr=False, compare=False)  # the reader's own read (a .docx Package)
+    notes: list[str] = field(default_factory=list)  # how it was read (converted, parts not read): a GK004 info each
 
     @property
     def paragraphs(self) -> list[Paragraph]:

@@ -21,6 +21,12 @@ _NUMBER_RE = re.compile(
     r"(?P<unit>万元|亿元|元|件|个|条|项|次|人次|%)?$"
 )
 _NEGATIVE_SIGNS = {"-", "减", "减少", "下降"}
+# a footnote mark after a figure: circled/parenthesised/dingbat numbers, superscript digits, '*', '注1', '[1]'.
+# Taken off before NFKC, which would make '47①' read 471 and '40²' 402.
+_MARK_RE = re.compile(
+    r"(?<=[\d%件个条项次元])\s*(?P<mark>[\u2460-\u249b\u24ea-\u24ff\u2776-\u2793\u3251-\u325f\u32b1-\u32bf]"
+    r"|[\u00b9\u00b2\u00b3\u2070-\u2079]+|[*＊※]{1,3}|[(（\[［]?注\s*[\d①-⑳]{1,2}[)）\]］]?|[\[［]\d{1,2}[\]］])$"
+)
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,7 @@ class Value:
     number: Decimal | None = None
     unit: str | None = None
     sign: str | None = None
+    mark: str | None = None  # a footnote mark printed after the figure ('①', '²', '*'), not part of the value
 
     @property
     def is_number(self) -> bool:
@@ -50,6 +57,11 @@ def clean(text: str) -> str:
 
 def parse_value(text: str) -> Value:
     raw = text.strip().replace("\u3000", "").strip()
+    m = _MARK_RE.search(raw)
+    if m and m.start() > 0:
+        value = parse_value(raw[: m.start()])
+        if value.kind == "number":
+            return Value(raw, "number", value.number, value.unit, value.sign, m.group("mark").strip())
     s = clean(text)
     if not s:
         return Value(raw, "blank")
@@ -152,3 +164,11 @@ def find_dates(text: str) -> list[tuple[dt.date, int, int]]:
             if d is not None:
                 found.append((d, m.start(), m.end()))
     return sorted(found, key=lambda t: t[1])
+
+
+INT_RE = r"\d{1,3}(?:,\d{3})+(?!\d)|\d+"  # a count in running text, thousands separated or not ('1,248')
+
+
+def to_int_text(text: str) -> str:
+    """'1,248' -> '1248' (what a claim pattern's number group captured)."""
+    return text.replace(",", "").replace("，", "")

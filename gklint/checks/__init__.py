@@ -61,6 +61,12 @@ ENGINE_RULES = {
                       "只为让一个异常的文件不会拖住整批检查或服务器。此问题不能通过 ignore 关闭：未检查的文件不应被当作合格。",
                   example="检查一个带有 10 万行表格的网页。",
                   remedy="确认文件是年度报告本身（不是数据附件、合订本）；确有需要时把附件拆出去，或用更大的 --timeout。"),
+    "GK004": Rule("GK004", "engine", "read-note", "info", "文件经过转换读取，或其中有一部分内容无法读取",
+                  doc="说明 gklint 是怎样读取这个文件的：.doc、.wps、.odt、.rtf 由 LibreOffice 转换为 .docx 后检查"
+                      "（位置指转换后的段落和表格）；Word 文档的正文嵌入在 altChunk 中（HTML 或另一个文档）时说明已读取"
+                      "或无法读取的嵌入内容。无法读取的内容不检查，因此不会产生错误，但也不能说它没有问题。",
+                  example="用 WPS 保存的“2023年年度报告.wps”。",
+                  remedy="通常无需处理；要避免转换带来的差异，可在 Word/WPS 中另存为 .docx。"),
     "GK005": Rule("GK005", "engine", "suppression-without-reason", "info", "忽略批注或注释行没有写理由",
                   doc="Word 批注“gklint: ignore 代码 理由”或文本中的同名注释行只写了规则代码、没有写理由时报告。"
                       "被忽略的问题仍然忽略；写明理由便于审核人员判断这一偏差为什么可以接受。",

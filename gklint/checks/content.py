@@ -53,7 +53,7 @@ def check(report, rule, ctx):
         start, end = s.block_range
         has_table = any(isinstance(b, Table) for b in report.document.blocks[start:end])
         text = s.text.strip()
-        if has_table or (text and not (_NONE.match(text) and key not in allow_none)):
+        if has_table or s.pictures or (text and not (_NONE.match(text) and key not in allow_none)):
             continue
         found = "“无”" if text else "（空）"
         yield rule.finding(f"第{s.key}部分“{s.title}”没有内容（{found}）", location(s.loc, section=s.key),

@@ -71,7 +71,7 @@ KINDS = {k.name: k for k in (
         Param("elsewhere", "bool", "`pattern` 出现在其他部分也算", False),
     )),
     Kind("tables", "统计表：缺表、缺行、缺列、行的数值不全、无法读取", (
-        Param("check", "str", "检查什么", "table", ("table", "rows", "columns", "incomplete", "readable")),
+        Param("check", "str", "检查什么", "table", ("table", "rows", "columns", "incomplete", "readable", "wording", "marks")),
     )),
     Kind("cells", "单元格：空白或“/”；非数字、负数、小数件数", (
         Param("check", "str", "检查什么", "blank", ("blank", "invalid")),

@@ -13,13 +13,22 @@ def check(report, rule, ctx):
     for key, spec in schema.tables.items():
         bt = report.tables.get(key)
         if what == "table":
-            if bt is None and key not in report.unread:
+            section = report.section(spec.section)
+            if bt is None and key not in report.unread and section is not None and section.pictures:
+                yield rule.finding(f"第{spec.section}部分中没有“{spec.title}”统计表，只有图片（{section.pictures} 张）："
+                                   "统计表可能是以图片形式粘贴的，gklint 无法读取图片中的数字；请粘贴为表格",
+                                   location(section.loc, table=key, table_title=spec.title, section=spec.section),
+                                   expected=f"{spec.title}（表格）", found=f"图片 {section.pictures} 张")
+            elif bt is None and key not in report.unread:
                 yield rule.finding(f"缺少“{spec.title}”统计表（应在第{spec.section}部分）",
                                    location(table=key, table_title=spec.title, section=spec.section),
                                    expected=spec.title, found="（未找到）")
             continue
         if what == "readable":
             yield from _readable(report, rule, key, spec)
+            continue
+        if what in ("wording", "marks"):
+            yield from (_wording if what == "wording" else _marks)(report, rule, key, spec)
             continue
         if bt is None:
             continue
@@ -77,3 +86,27 @@ def _readable(report, rule, key, spec):
         loc["rows"] = [{"row": r.key, "row_label": r.label, "digits": r.unsplit} for r in runs]
         yield rule.finding(f"“{spec.title}”表中{shown}{more}的数字连在一起，不能唯一地拆分为各列的数值，"
                            "这些行未检查", loc, expected="每个单元格一个数值", found=runs[0].unsplit)
+
+
+def _wording(report, rule, key, spec):
+    """A row bound by a label one or two characters off the template's: the row is checked, the wording said."""
+    bt = report.tables.get(key)
+    for row in (bt.rows.values() if bt else []):
+        if row.wording:
+            yield rule.finding(f"“{spec.title}”表的行标签“{row.label}”与模板“{row.wording}”措辞略有不同，按该行读取",
+                               location(row.loc, table=key, table_title=spec.title, row=row.key, row_label=row.label),
+                               expected=row.wording, found=row.label)
+
+
+def _marks(report, rule, key, spec):
+    """Figures printed with a footnote mark: read without it, said once per table."""
+    bt = report.tables.get(key)
+    marked = [(row, c) for row in (bt.rows.values() if bt else []) for c in row.found if c.value.mark]
+    if not marked:
+        return
+    row, cell = marked[0]
+    shown = "、".join(f"“{c.value.raw}”读作 {c.value.number}" for _, c in marked[:4])
+    more = f" 等 {len(marked)} 个单元格" if len(marked) > 4 else ""
+    yield rule.finding(f"“{spec.title}”表中的数字带有脚注标记（{shown}{more}），已去掉标记读取",
+                       location(cell.loc, table=key, table_title=spec.title, row=row.key, row_label=row.label),
+                       expected=str(cell.value.number), found=cell.value.raw)

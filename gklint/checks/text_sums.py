@@ -11,9 +11,9 @@ import re
 
 from gklint.findings import location
 
-_TOTAL = re.compile(r"(?P<total>\d+)\s*(?P<unit>条|件|个|项|次)[\s，,：:（(]{0,3}其中\s*[:：]?\s*")
+_TOTAL = re.compile(r"(?<![\d,])(?P<total>\d{1,3}(?:,\d{3})+|\d+)\s*(?P<unit>条|件|个|项|次)[\s，,：:（(]{0,3}其中\s*[:：]?\s*")
 PART_LABEL_MAX = 40  # the national category names run long ("扶贫、教育、医疗、社会保障、促进就业等方面的政策、措施…")
-_PART = re.compile(rf"(?P<label>[^，,。；;\d（）()]{{1,{PART_LABEL_MAX}}}?)\s*(?P<n>\d+)\s*(?P<unit>条|件|个|项|次)")
+_PART = re.compile(rf"(?P<label>[^，,。；;\d（）()]{{1,{PART_LABEL_MAX}}}?)\s*(?P<n>\d{1,3}(?:,\d{3})+|\d+)\s*(?P<unit>条|件|个|项|次)")
 _SEP = re.compile(r"\s*[，,、；;]\s*")
 
 
@@ -23,7 +23,7 @@ def _parts(text: str, pos: int, unit: str) -> tuple[list[tuple[str, int]], int]:
         m = _PART.match(text, pos)
         if not m or m.group("unit") != unit:
             break
-        parts.append((m.group("label").strip(), int(m.group("n"))))
+        parts.append((m.group("label").strip(), int(m.group("n").replace(",", ""))))
         end = m.end()
         sep = _SEP.match(text, end)
         if not sep:
@@ -39,7 +39,7 @@ def check(report, rule, ctx):
             parts, end = _parts(p.text, m.end(), m.group("unit"))
             if len(parts) < 2 or not closing.search(parts[-1][0]):
                 continue
-            total, added = int(m.group("total")), sum(n for _, n in parts)
+            total, added = int(m.group("total").replace(",", "")), sum(n for _, n in parts)
             if added == total:
                 continue
             unit = m.group("unit")

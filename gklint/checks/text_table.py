@@ -77,7 +77,7 @@ def check(report, rule, ctx):
                 sentence = _sentence(p.text, m.start(), m.end())
                 if claim.get("context") and claim["context"] not in sentence:
                     continue  # "答复网民咨询20件" is not about disclosure applications
-                stated = Decimal(m.group("n"))
+                stated = Decimal(m.group("n").replace(",", ""))  # "申请1,248件"
                 cells = claim["cells"]
                 near = p.text[max(0, m.start() - CARRYOVER_BEFORE):m.end() + CARRYOVER_AFTER]
                 if claim.get("carryover_cells") and re.search(r"(?:含|包括|包含)上年结转", near):

@@ -26,6 +26,8 @@ READERS = (
     Reader("文本", (".txt", ".text", ".md", ".markdown"), "gklint.readers.text:read_text", listed=(".txt", ".md")),
     Reader("网页", (".html", ".htm"), "gklint.readers.html:read_html"),
     Reader("PDF", (".pdf",), "gklint.readers.pdf:read_pdf"),
+    Reader("旧版 Word、WPS、ODT、RTF", (".doc", ".wps", ".odt", ".rtf"), "gklint.readers.convert:read_converted",
+           note="由 LibreOffice 转换", listed=()),
 )
 SUFFIXES = tuple(s for r in READERS for s in r.suffixes)
 
@@ -66,7 +68,4 @@ def read(path: str) -> Document:
             return getattr(importlib.import_module(module), function)(path)
         except OSError as exc:
             raise ReadError(os_error(exc)) from None
-    if suffix in (".doc", ".wps"):
-        raise ReadError(f"不支持旧版 {suffix} 格式；请在 Word/WPS 中另存为 .docx，"
-                        "或运行 `soffice --headless --convert-to docx 文件名` 转换后再检查")
     raise ReadError(f"不支持的文件类型 {suffix or '(无扩展名)'}；支持 {', '.join(SUFFIXES)}")

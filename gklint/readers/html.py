@@ -49,6 +49,11 @@ def unhide_html(text: str) -> str:
 def read_html(path: str) -> Document:
     with open(path, "rb") as fh:
         data = fh.read(MAX_HTML_BYTES + 1)
+    return html_document(data, path)
+
+
+def html_document(data: bytes, path: str, reader: str = "html (lxml)") -> Document:
+    """A page's bytes as a Document (a saved page, or HTML embedded in a Word file)."""
     if len(data) > MAX_HTML_BYTES:
         from gklint.readers.text import too_big
 
@@ -69,7 +74,7 @@ def read_html(path: str) -> Document:
     check_table_size(sum(1 for _ in root.iter("tr")), sum(1 for _ in root.iter("td", "th")))  # before the grid
     _drop_chrome(root)
     body = _main_content(root)
-    doc = Document(path=path, reader="html (lxml)", encoding=encoding)
+    doc = Document(path=path, reader=reader, encoding=encoding)
     doc.properties.update(_page_meta(root))
     doc.blocks = number_tables(list(_blocks(body)))
     if not doc.blocks:
@@ -94,10 +99,15 @@ def _page_meta(root) -> dict:
             meta["published"] = content
     title = " ".join((root.findtext(".//title") or "").split())
     if title and "title" not in meta:
-        # "…年度报告-沭阳县发改局", "…年度报告 - 某某网", "…年度报告_某某政府": the site's name after the title
-        parts = [t.strip() for t in re.split(r"\s*[_|｜]\s*|\s*[-–—]\s*(?=[^-–—]{1,20}$)", title) if t.strip()]
-        meta["title"] = next((t for t in parts if "报告" in t), parts[0] if parts else title)
+        meta["title"] = without_site_name(title)
     return meta
+
+
+def without_site_name(title: str) -> str:
+    """'…年度报告-沭阳县发改局', '…年度报告 - 某某网', '…年度报告_政府信息公开年报_某某管委会': the page's own
+    title without the site's name and column after it (a page's <title>, or that line in a converted page)."""
+    parts = [t.strip() for t in re.split(r"\s*[_|｜]\s*|\s*[-–—]\s*(?=[^-–—]{1,20}$)", title) if t.strip()]
+    return next((t for t in parts if "报告" in t), parts[0] if parts else title)
 
 
 def _drop_chrome(root) -> None:

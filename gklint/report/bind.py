@@ -9,6 +9,7 @@ from dataclasses import replace
 from gklint.document import Document, Loc, Paragraph, Table
 from gklint.findings import table_name
 from gklint.numbers import DATE_RE, ISO_DATE_RE, find_dates, make_date
+from gklint.readers.html import without_site_name
 from gklint.report import agency
 from gklint.report.labels import heading_number, norm
 from gklint.report.model import DateFound, Period, Report, Section
@@ -18,7 +19,7 @@ from gklint.ruleset.loader import RuleSet, SectionSpec, layouts
 
 _SUBHEAD = re.compile(r"^\s*(?:[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．])")
 _YEAR = re.compile(r"(\d{4}|[〇零○OoＯ一二三四五六七八九]{4})\s*年")
-_PUBLISHED = re.compile(r"(?:发布|印发|成文|公开|生成)(?:日期|时间)\s*[:：]?\s*")
+_PUBLISHED = re.compile(r"(?:(?:发布|印发|成文|公开|生成)(?:日期|时间)\s*[:：]?|(?:^|(?<=\s))(?:日期|时间)\s*[:：])\s*")
 _PERIOD_HINT = re.compile(r"统计(?:期限|时限|时间段|时间|区间|期间|周期)")
 _PERIOD = re.compile(
     r"(?P<y1>\d{4})\s*年\s*(?P<m1>\d{1,2})\s*月\s*(?P<d1>\d{1,2})\s*日?\s*(?:起)?\s*(?:至|到|—|－|-|～|~)\s*"
@@ -137,20 +138,60 @@ def _heading_end(text: str, specs: list[SectionSpec]) -> int | None:
     return None
 
 
+_GLUED = re.compile(r"(?<=[。；;！!？?])\s*(?=[一二三四五六七八九十]{1,2}\s*[、.．])")
+
+
+def _title_end(text: str, specs: list[SectionSpec]) -> int | None:
+    """Where a numbered heading that starts `text` with a section's full title (or variant) ends."""
+    number, rest = heading_number(text)
+    if not number:
+        return None
+    offset = len(text) - len(rest)
+    for spec in specs:
+        for title in [spec.title] + spec.variants:
+            n = _norm_prefix_len(rest, norm(title))
+            if n is not None:
+                return offset + n
+    return None
+
+
 def split_run_in_headings(blocks: list, specs: list[SectionSpec]) -> list:
     """'二、主动公开政府信息情况第二十条…' (a heading run into what follows, as in text flattened from a web
-    page or a heading typed in the first line of its paragraph) -> the heading and the rest."""
+    page or a heading typed in the first line of its paragraph) -> the heading and the rest; and
+    '…业务工作水平。六、其他需要报告的事项' (a heading glued to the paragraph before it, as a PDF converted
+    to Word has it) -> the paragraph and the heading. Glued or short, only a section's full title counts."""
     out = []
     for block in blocks:
-        if isinstance(block, Paragraph) and len(block.text) > HEADING_MAX:
-            end = _heading_end(block.text, specs)
-            rest = block.text[end:].lstrip(" \t\u3000。：:") if end else ""
+        if not isinstance(block, Paragraph):
+            out.append(block)
+            continue
+        pieces = _split_glued(block.text, specs)
+        pics = block.pictures
+        for k, piece in enumerate(pieces):
+            if len(piece) > HEADING_MAX:
+                end = _heading_end(piece, specs)
+            else:
+                end = _title_end(piece, specs)
+            rest = piece[end:].lstrip(" \t\u3000。：:") if end else ""
+            style, number = (block.style, block.auto_number) if k == 0 else ("", "")
             if end and rest:
-                out.append(Paragraph(block.text[:end].strip(), block.loc, block.style, block.auto_number))
-                out.append(Paragraph(rest, block.loc, block.style))
-                continue
-        out.append(block)
+                out.append(Paragraph(piece[:end].strip(), block.loc, style, number))
+                out.append(Paragraph(rest, block.loc, block.style, pictures=pics))
+            elif len(pieces) == 1:
+                block.pictures = pics
+                out.append(block)
+            else:
+                out.append(Paragraph(piece, block.loc, style, number, pictures=pics if k == len(pieces) - 1 else 0))
     return out
+
+
+def _split_glued(text: str, specs: list[SectionSpec]) -> list[str]:
+    """The text cut before each numbered section title that follows the end of a sentence."""
+    cuts = [m.start() for m in _GLUED.finditer(text) if m.start() > 0 and _title_end(text[m.end():], specs)]
+    if not cuts:
+        return [text]
+    bounds = [0] + cuts + [len(text)]
+    return [text[a:b].strip() for a, b in zip(bounds, bounds[1:]) if text[a:b].strip()]
 
 
 def _heading_match(text: str, spec: SectionSpec) -> bool:
@@ -165,6 +206,13 @@ def _heading_match(text: str, spec: SectionSpec) -> bool:
 def _has_keywords(text: str, spec: SectionSpec) -> bool:
     k = norm(text)
     return any(norm(w) in k for w in spec.keywords)
+
+
+def _strong_keywords(text: str, spec: SectionSpec) -> bool:
+    """Two of a section's key words, or one of four characters or more: enough to know a renumbered heading."""
+    k = norm(text)
+    found = [w for w in spec.keywords if norm(w) in k]
+    return len(found) >= 2 or any(len(norm(w)) >= 4 for w in found)
 
 
 def find_sections(doc: Document, specs: list[SectionSpec]) -> list[Section]:
@@ -185,6 +233,8 @@ def find_sections(doc: Document, specs: list[SectionSpec]) -> list[Section]:
                 prio, by = (0 if number == spec.key else 1), "title"
             elif number == spec.key and _has_keywords(rest, spec):
                 prio, by = 2, "keywords"
+            elif number and _strong_keywords(rest, spec):  # renumbered ("六、存在的主要问题及整改措施")
+                prio, by = 3, "keywords"
             else:
                 continue
             candidates.setdefault(spec.key, []).append((prio, i, block, number, rest, by))
@@ -202,7 +252,8 @@ def find_sections(doc: Document, specs: list[SectionSpec]) -> list[Section]:
     for k, ((_prio, i, par, number, _rest, by), spec) in enumerate(chosen):
         end = chosen[k + 1][0][1] if k + 1 < len(chosen) else len(doc.blocks)
         paras = [b for b in doc.blocks[i + 1:end] if isinstance(b, Paragraph)]
-        sections.append(Section(spec.key, spec.title, par.text, number, par.loc, paras, (i + 1, end), by))
+        sections.append(Section(spec.key, spec.title, par.text, number, par.loc, paras, (i + 1, end), by,
+                                sum(b.pictures for b in doc.blocks[i:end] if isinstance(b, Paragraph))))
     if sections:
         _drop_signature(sections[-1])
     return sections
@@ -274,8 +325,9 @@ def _title(report: Report) -> None:
         if len(pars) >= TITLE_SEARCH:
             break
     for k, p in enumerate(pars):
-        if _looks_like_title(p.text):
-            title, loc = re.sub(r"^标题\s*[:：]\s*", "", p.text.strip()), p.loc
+        text = _title_at_start(p.text)
+        if _looks_like_title(text):
+            title, loc = re.sub(r"^标题\s*[:：]\s*", "", without_site_name(text.strip())), p.loc
             prev = pars[k - 1].text.strip() if k > 0 else ""
             # a title wrapped over two lines: "2024 年上海市科委政府信息公开工作" + "年度报告"
             wrapped = re.match(r"^\s*(\d{4}|[〇零一二三四五六七八九]{4})\s*年", title) or len(title) <= 8
@@ -283,6 +335,8 @@ def _title(report: Report) -> None:
                 title, loc = prev + title, pars[k - 1].loc
             report.title, report.title_loc = title, loc
             break
+    if not report.title:  # a page saved or converted to Word: its headline further down, below the site's menus
+        _page_title(report, first_heading)
     if not report.title and doc.reader.startswith("html") and doc.properties.get("title"):  # the page's headline
         report.title = doc.properties["title"]
     text = unicodedata.normalize("NFKC", report.title)
@@ -291,6 +345,37 @@ def _title(report: Report) -> None:
         year = make_date(m.group(1), "1", "1")
         report.year = year.year if year else None
     report.agency = agency.from_title(report.title)
+
+
+PAGE_TITLE_SEARCH = 80  # paragraphs before the first heading of a converted page (menus, breadcrumbs …)
+_TITLE_RUN_IN = re.compile(r"^(.{6,60}?年度?报告)\s*(?=根据|按照|依据|本年度报告|本报告)")
+_PAGE_LABEL = re.compile(r"^(?:正文|全文|附件\d?)\s+(?=\d{4}\s*年)")
+
+
+def _title_at_start(text: str) -> str:
+    """'正文 2025 年某办公厅政府信息公开 工作年度报告 本年度报告根据…' (a title run into the preamble, as pandoc
+    joins a PDF extraction's lines): the title; other text as it is."""
+    m = _TITLE_RUN_IN.match(text.strip())
+    return _PAGE_LABEL.sub("", m.group(1)) if m and len(text) > TITLE_MAX else text
+
+
+def _page_title(report: Report, first_heading) -> None:
+    """The last line before the first heading that is a report's title (a page's headline comes after the site's
+    menus and breadcrumbs, and after the <title> line a converter puts first), its site name dropped."""
+    found, prev = None, None
+    for block in report.document.blocks[:PAGE_TITLE_SEARCH]:
+        if isinstance(block, Table) or (first_heading is not None and block.loc == first_heading):
+            break
+        text = without_site_name(block.text.strip())
+        if _looks_like_title(text) and re.search(r"年度?报告$", text) and _YEAR.search(text):
+            found = (text, block.loc)
+            # the agency's name on the line above a title that starts with the year ('某局' + '2020年…报告')
+            if prev is not None and re.match(r"^\s*\d{4}\s*年", text) and 2 < len(prev.text) <= AGENCY_LINE_MAX \
+                    and not re.search(r"[。；;：:，,〔〕\d]", prev.text):
+                found = (prev.text.strip() + text, prev.loc)
+        prev = block
+    if found:
+        report.title, report.title_loc = found
 
 
 def _agency(report: Report) -> None:
@@ -343,7 +428,11 @@ def _publication(report: Report) -> None:
     table cell or text box, or a date field's result), else a date in brackets under the title."""
     pars = report.document.paragraphs
     report.signed = _signed(report, pars)
-    for p in pars[:PUBLISHED_SEARCH]:
+    # a converted page: the date line under the headline, below the site's menus (the title may be its <title> line)
+    heads = [k for k, p in enumerate(pars[:PAGE_TITLE_SEARCH])
+             if k >= PUBLISHED_SEARCH and report.title and without_site_name(p.text.strip()) == report.title]
+    near_title = [q for k in heads[:1] for q in pars[k + 1:k + 4]]
+    for p in pars[:PUBLISHED_SEARCH] + near_title:
         m = _PUBLISHED.search(unicodedata.normalize("NFKC", p.text))
         if m:
             dates = [d for d in find_dates(p.text) if d[1] >= m.start()]

@@ -29,12 +29,16 @@ def is_run(text: str) -> bool:
 _LABEL_START = re.compile(r"(?<=\S)(?=[（(][一二三四五六七八九十][）)])|(?<=[^\s一二三四五六七八九十、])(?=[一二三四]、)")
 
 
+_PAGE_NUMBER = re.compile(r"(?:^|(?<=\s))[—－-]\s*\d{1,3}\s*[—－-](?=\s|$)")
+
+
 def flat_cells(paragraphs: list[tuple[str, Loc]]) -> list[tuple[str, Loc]]:
     """Running text -> label and number tokens in order. Words of a label stay together ("（六） 其他 处理");
     numbers are split at spaces; the digit before '.' numbers the next label ('1.属于国家秘密00000002.其他…'
     -> '1.属于国家秘密', '0000000', '2.其他…')."""
     out: list[tuple[str, Loc]] = []
     for text, loc in paragraphs:
+        text = _PAGE_NUMBER.sub(" ", text)  # a PDF page footer ('— 4 —') run into the text is not a cell
         pieces = [p for p in _TOKENS.findall(text) if p.strip()]
         k = 0
         while k < len(pieces):

@@ -26,6 +26,7 @@ class BoundRow:
     incomplete: bool = False
     recovered: bool = False  # values split from digits run together (flattened text), the one reading
     unsplit: str | None = None  # digits run together that have no single reading as the row's values
+    wording: str | None = None  # the template's label when the printed one is a character or two off it
 
     def value(self, col: str) -> Value | None:
         c = self.cells.get(col)
@@ -57,6 +58,7 @@ class Section:
     paragraphs: list[Paragraph] = field(default_factory=list)
     block_range: tuple[int, int] = (0, 0)  # [start, end) indexes into Document.blocks after the heading
     matched_by: str = "title"  # "title" (the template's title or a known variant) or "keywords"
+    pictures: int = 0  # pictures in the part (a table pasted as a picture is content, but cannot be read)
 
     @property
     def numbered(self) -> bool:

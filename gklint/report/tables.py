@@ -98,6 +98,44 @@ def match_row(parts: list[str], spec: TableSpec, used: set[str] | None = None) -
     return best, strong
 
 
+SIMILAR_MAX = 2  # edits between a printed row label and the template's that still name the row
+SIMILAR_MIN_LEN = 6  # shorter labels ('其他', '总计') are too alike to be told apart by a character or two
+
+
+def similar_row(parts: list[str], spec: TableSpec, used: set[str] | None = None) -> RowSpec | None:
+    """The one template row whose label a printed label misses by at most SIMILAR_MAX edits
+    ('其他法律和行政法规禁止公开'), when no other row is as close; None otherwise."""
+    keys = [label_key(p) for p in parts if len(label_key(p)) >= SIMILAR_MIN_LEN]
+    if not keys:
+        return None
+    scored = []
+    for row in spec.rows:
+        if used and row.key in used:
+            continue
+        own = label_key(row.label.split()[-1])
+        if len(own) >= SIMILAR_MIN_LEN:
+            scored.append((min(_distance(k, own, SIMILAR_MAX) for k in keys), row))
+    scored.sort(key=lambda t: t[0])
+    if not scored or scored[0][0] > SIMILAR_MAX or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+        return None
+    return scored[0][1]
+
+
+def _distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance, or limit + 1 as soon as it is certainly larger."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+        if min(cur) > limit:
+            return limit + 1
+        prev = cur
+    return prev[-1]
+
+
 def rows_from_stream(cells: list[tuple[str, Loc]], spec: TableSpec) -> list[RawRow]:
     """Rows from cells with no row structure (one cell per paragraph, empty cells dropped):
     a label after values starts a new row, and so does a second row label before any value."""
@@ -229,6 +267,10 @@ def bind_rows(raw_rows: list[RawRow], spec: TableSpec, loc: Loc, exact: bool, so
                 continue
             in_body = True
             header += parts  # loose cells: the header words precede the first row label
+        wording = None
+        if row is None and any(t.strip() for t, _ in raw.values):
+            row = similar_row(parts, spec, used)  # a label a character or two off the template's
+            wording = row.label.split()[-1] if row is not None else None
         if row is None:
             if any(t.strip() for t, _ in raw.values):
                 bt.extra_rows.append(BoundRow(key="", label=" ".join(parts), loc=raw.loc or loc,
@@ -238,9 +280,10 @@ def bind_rows(raw_rows: list[RawRow], spec: TableSpec, loc: Loc, exact: bool, so
             continue
         used.add(row.key)
         raw = _text_values_back(raw, row, len(spec.columns_of(row)))
-        label, label_loc = _label_from_match(raw, row, runs)
+        label, label_loc = _label_from_match(raw, row, runs) if wording is None else raw.parts[-1]
         bound = _bound_row(row, spec.columns_of(row), raw, label, runs)
         bound.loc = label_loc or bound.loc
+        bound.wording = wording
         bt.rows[row.key] = bound
         last = (bound, row)
     bt.missing_rows = [r.key for r in spec.rows if r.key not in bt.rows]

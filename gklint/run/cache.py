@@ -64,7 +64,8 @@ def key(path: str, ruleset: str | None, agency_kind: str) -> str | None:
                 hashlib.sha256(fh.read())
     except OSError:
         return None  # unreadable now: let the checker report it
-    parts = (digest.hexdigest(), ruleset_fingerprint(ruleset), agency_kind, __version__, code_fingerprint())
+    suffix = os.path.splitext(path)[1].lower()  # the reader is chosen by suffix: the same bytes as .doc and .wps differ
+    parts = (digest.hexdigest(), suffix, ruleset_fingerprint(ruleset), agency_kind, __version__, code_fingerprint())
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 

@@ -75,6 +75,7 @@ def check_document(doc, ruleset: str | None = None, agency_kind: str = "auto"):
     findings = regroup(report, rs, findings)  # one wrong cell behind several identity findings: one finding
     findings = forced_blanks(report, rs, findings)  # a blank total its parts force: GK205 says the number
     findings = reconcile(findings)  # a sentence agreeing with a blamed cell's correction: no second finding
+    findings += [Finding("GK004", "info", note, {}) for note in doc.notes]  # converted, a part not read …
     if any(f.code == "GK002" for f in findings):  # not a report at all: "section 一 missing" etc. is noise
         findings = [f for f in findings if f.code.startswith("GK00")]
     return rs, report, sorted(findings, key=Finding.sort_key)

@@ -18,14 +18,22 @@ from lxml import etree
 from gklint.readers.docx.numbering import W
 
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 DOCUMENT = "word/document.xml"
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 _ZERO_WIDTH_BYTES = tuple(c.encode() for c in "\u200b\u200c\u200d\u2060\ufeff")
 _MARKS = (b"<w:del ", b"<w:del>", b"<w:ins ", b"<w:ins>", b"<w:moveFrom", b"<w:moveTo", b"Change ", b"Change>",
           b"<w:sdt", b"<w:customXml", b"<w:smartTag", b"AlternateContent", b"txbxContent", b"<w:vanish",
-          b"TOC") + _ZERO_WIDTH_BYTES
-_TABLE_TAG = re.compile(rb"<(/?)w:tbl[\s>]")
+          b"TOC", b"<w:altChunk", b'"superscript"') + _ZERO_WIDTH_BYTES
+_TABLE_TAG = re.compile(rb"<(/?)w:tbl[\s>]|<w:tc[\s>]")
+LAYOUT_CELLS = 4  # a table of this many cells or fewer around a table or a long text lays out the page
+LAYOUT_CHARS = 300  # a cell with more text than this is running text: no statistics-table cell is that long
+LAYOUT_BYTES = 20000  # byte scan: a small table this large may hold a body
+CHUNK = "\ue010gklint-altChunk:{}\ue011"  # stands where an altChunk was; the reader puts the chunk's blocks there
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_STRICT = re.compile(rb"http://purl\.oclc\.org/ooxml/(wordprocessingml|drawingml|officeDocument|spreadsheetml|"
+                     rb"presentationml)/")
 _PROP_CHANGES = tuple(W + t for t in (
     "rPrChange", "pPrChange", "tblPrChange", "trPrChange", "tcPrChange", "sectPrChange", "numberingChange",
     "tblGridChange", "tblPrExChange"))
@@ -87,8 +95,8 @@ def normalise_document(xml: bytes, hidden: set[str] = frozenset(), stamped: bool
     if stamped:
         stamp(root)
     changed = False
-    for step in (_alternate_content, _unwrap, _revisions, _deleted_marks, _toc_fields, _cell_text_boxes,
-                 _nested_tables):
+    for step in (_alternate_content, _unwrap, _revisions, _deleted_marks, _toc_fields, _alt_chunks, _cell_text_boxes,
+                 _layout_tables, _nested_tables, _superscripts):
         changed = step(root) or changed
     changed = _hidden_runs(root, hidden) or changed
     if any(z in xml for z in _ZERO_WIDTH_BYTES):
@@ -106,11 +114,18 @@ def _may_need_work(xml: bytes, hidden: set[str]) -> bool:
         return True
     if hidden and b"<w:rStyle" in xml:
         return True
-    depth = 0
+    depth, cells, start = 0, 0, 0
     for m in _TABLE_TAG.finditer(xml):
+        if m.group(0).startswith(b"<w:tc"):
+            cells += depth == 1
+            continue
         depth += -1 if m.group(1) else 1
         if depth > 1:  # a table inside a table
             return True
+        if depth == 1 and not m.group(1):
+            cells, start = 0, m.start()
+        elif depth == 0 and (cells == 1 or (cells <= LAYOUT_CELLS and m.end() - start > LAYOUT_BYTES)):
+            return True  # a one-cell table, or a small one holding much: a layout table
     return False
 
 
@@ -333,4 +348,78 @@ def _zero_width(root) -> bool:
         if t.text and (clean := t.text.translate(_ZERO_WIDTH)) != t.text:
             t.text = clean
             changed = True
+    return changed
+
+
+def strict_to_transitional(parts: dict[str, bytes]) -> bool:
+    """Strict Open XML ("Strict Open XML Document" in Word's Save As) names its namespaces and relationship
+    types purl.oclc.org/ooxml/…; docx2python and gklint know the transitional schemas.openxmlformats.org/…/2006/
+    ones. The elements are the same, so mapping the names (in the parts in memory) reads it as Word shows
+    it. False when not Strict."""
+    rels = parts.get("_rels/.rels")
+    if not rels or not _STRICT.search(rels):
+        return False
+    for name, data in parts.items():
+        if name.endswith((".xml", ".rels")):
+            parts[name] = _STRICT.sub(rb"http://schemas.openxmlformats.org/\1/2006/", data).replace(
+                b' w:conformance="strict"', b"")
+    return True
+
+
+def _alt_chunks(root) -> bool:
+    """w:altChunk (HTML, another .docx … imported when Word opens the file): a placeholder paragraph where it
+    stands, which the reader replaces by the chunk's own paragraphs and tables (docx2python skips altChunks)."""
+    found = list(root.iter(W + "altChunk"))
+    for chunk in found:
+        rid = chunk.get(R_ID, "")
+        p = etree.SubElement(chunk.getparent(), W + "p")
+        etree.SubElement(etree.SubElement(p, W + "r"), W + "t").text = CHUNK.format(rid)
+        chunk.addprevious(p)
+        chunk.getparent().remove(chunk)
+    return bool(found)
+
+
+def _layout_tables(root) -> bool:
+    """A table that lays out the page rather than holding figures (a one-cell box around 表三, a web page's body
+    in a table pasted into Word) becomes its content, at any depth: its paragraphs and the tables inside it."""
+    changed = False
+    while True:
+        layout = next((t for t in root.iter(W + "tbl") if _is_layout(t)), None)
+        if layout is None:
+            return changed
+        content = [c for tr in layout.findall(W + "tr") for tc in tr.findall(W + "tc") for c in tc
+                   if c.tag != W + "tcPr"]
+        _replace_by_children(layout, content)
+        changed = True
+
+
+def _is_layout(tbl) -> bool:
+    cells = [tc for tr in tbl.findall(W + "tr") for tc in tr.findall(W + "tc")]
+    if len(cells) == 1:  # a box around a table, a part or several paragraphs (a lone short cell stays a table)
+        tc = cells[0]
+        return (tc.find(f".//{W}tbl") is not None or len(tc.findall(W + "p")) >= 3
+                or _cell_chars(tc) > LAYOUT_CHARS // 3)
+    if len(cells) > LAYOUT_CELLS:
+        return any(_cell_chars(tc) > LAYOUT_CHARS * 2 for tc in cells)  # a page's body in one cell of a grid
+    return any(tc.find(f".//{W}tbl") is not None or _cell_chars(tc) > LAYOUT_CHARS for tc in cells)
+
+
+def _cell_chars(tc) -> int:
+    return sum(len(t.text or "") for t in tc.iter(W + "t"))
+
+
+def _superscripts(root) -> bool:
+    """Digits raised as a footnote mark in a table cell ("40" + superscript "2") keep their look ("40²"), so
+    that the value is read as 40 with a mark, not as 402."""
+    changed = False
+    for va in root.iter(W + "vertAlign"):
+        if va.get(W + "val") != "superscript":
+            continue
+        run = va.getparent().getparent() if va.getparent() is not None else None
+        if run is None or run.tag != W + "r" or next(run.iterancestors(W + "tc"), None) is None:
+            continue
+        for t in run.iter(W + "t"):
+            if t.text and (raised := t.text.translate(_SUPERSCRIPT)) != t.text:
+                t.text = raised
+                changed = True
     return changed

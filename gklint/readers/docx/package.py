@@ -37,14 +37,23 @@ class Package:
     def get(self, name: str) -> bytes | None:
         return self.parts.get(name)
 
+    def read(self, name: str) -> bytes:  # as zipfile.ZipFile.read, for code written against a zip
+        return self.parts[name]
 
-def open_package(path: str) -> Package:
-    """Read `path` once and refuse what is not a plausible, safe .docx before any XML parser sees it."""
-    with open(path, "rb") as fh:
-        size = os.fstat(fh.fileno()).st_size
-        if size > MAX_TOTAL_BYTES:  # its parts would unpack past the limit anyway
-            raise ReadError(f".docx 文件有 {size} 字节，超过上限 {MAX_TOTAL_BYTES} 字节，拒绝读取")
-        data = fh.read()
+
+def open_package(path) -> Package:
+    """Read `path` (a file name, or a file object: a .docx embedded in another) once and refuse what is not a
+    plausible, safe .docx before any XML parser sees it."""
+    if not isinstance(path, str):
+        data, path = path.read(MAX_TOTAL_BYTES + 1), ""
+        if len(data) > MAX_TOTAL_BYTES:
+            raise ReadError(f"嵌入的 .docx 超过上限 {MAX_TOTAL_BYTES} 字节，拒绝读取")
+    else:
+        with open(path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > MAX_TOTAL_BYTES:  # its parts would unpack past the limit anyway
+                raise ReadError(f".docx 文件有 {size} 字节，超过上限 {MAX_TOTAL_BYTES} 字节，拒绝读取")
+            data = fh.read()
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()

@@ -18,7 +18,8 @@ import zlib
 
 from gklint.document import Cell, Document, LimitError, Loc, Paragraph, ReadError, Table, number_tables
 from gklint.readers.docx.numbering import W, Numbering
-from gklint.readers.docx.normalise import hidden_styles, normalise_document
+from gklint.readers.docx.chunks import read_chunks, splice_chunks
+from gklint.readers.docx.normalise import hidden_styles, normalise_document, strict_to_transitional
 from gklint.readers.docx.package import DOCUMENT, open_package
 
 PHANTOM_TWIPS = 30
@@ -34,19 +35,23 @@ _MARKERS = re.compile(
 _DX_NUM_PREFIX = re.compile(r"^\t*(?:--|[0-9A-Za-z]+\)|[^\t\w]?)\t")
 
 
-def read_docx(path: str) -> Document:
+def read_docx(path, depth: int = 0) -> Document:
+    """`path` a file name, or a file object for a .docx embedded in another (altChunk, `depth` levels down)."""
     pkg = open_package(path)
     try:
         from docx2python import docx2python
     except ImportError as exc:  # pragma: no cover - a hard dependency
         raise ReadError(f"无法导入 docx2python：{exc}") from None
     try:
+        strict = strict_to_transitional(pkg.parts)
+        chunks = read_chunks(pkg, set(pkg.parts))
         styles = pkg.get("word/styles.xml")
         numbering = Numbering.from_xml(pkg.get("word/numbering.xml"), styles)
         pkg.hidden = frozenset(hidden_styles(styles))
         pkg.normalised = normalise_document(pkg.parts[DOCUMENT], set(pkg.hidden), stamped=True)
-        # what Word shows, in memory; the file itself is never written
-        source = io.BytesIO(_with_document(pkg, pkg.normalised) if pkg.normalised else pkg.data)
+        # what Word shows (a Strict package: its mapped copy), in memory; the file itself is never written
+        changed = pkg.normalised or (pkg.parts[DOCUMENT] if strict else None)
+        source = io.BytesIO(_with_document(pkg, changed) if changed else pkg.data)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # docx2python warns on chineseCounting; we render it ourselves
             with docx2python(source, duplicate_merged_cells=False) as dx:
@@ -57,11 +62,16 @@ def read_docx(path: str) -> Document:
         raise
     except Exception as exc:  # docx2python and lxml raise many kinds on broken parts
         raise ReadError(f"docx2python 无法解析此文件：{type(exc).__name__}: {exc}") from None
-    doc = Document(path=path, reader="docx (docx2python)", source=pkg)
+    doc = Document(path=path if isinstance(path, str) else "", reader="docx (docx2python)", source=pkg)
+    if strict:
+        doc.reader += "，Strict Open XML"
     doc.properties = _properties(props)
     doc.comments = [{"text": c[0], "author": c[1], "date": c[2], "comment": c[3]} for c in comments
                     if isinstance(c, (tuple, list)) and len(c) >= 4]
-    doc.blocks = number_tables(_blocks(body, numbering))
+    blocks = _pipe_tables(_blocks(body, numbering))
+    if chunks:
+        blocks = splice_chunks(blocks, chunks, doc.notes, depth)
+    doc.blocks = number_tables(blocks)
     return doc
 
 
@@ -119,10 +129,43 @@ def _blocks(body, numbering: Numbering) -> list[Paragraph | Table]:
                         para_no = numbers.get(_body_child(par.elem), para_no)
                     number = numbering.render(par.elem, par.style)
                     text = (number + par_text(par)).strip()
+                    pictures = sum(str(r).count("----media/") for r in par.runs)
                     if text:
                         style = numbering.style_names.get(par.style, par.style or "")
-                        blocks.append(Paragraph(text, Loc(para=para_no), style=style, auto_number=number))
+                        blocks.append(Paragraph(text, Loc(para=para_no), style=style, auto_number=number,
+                                                pictures=pictures))
+                    elif pictures:  # a picture alone on its line belongs with the text before it (a heading)
+                        last = next((b for b in reversed(blocks) if isinstance(b, Paragraph)), None)
+                        if last is not None:
+                            last.pictures += pictures
     return blocks
+
+
+def _is_pipe_row(block) -> bool:
+    return isinstance(block, Paragraph) and block.text.startswith("|") and block.text.endswith("|") \
+        and block.text.count("|") >= 3
+
+
+def _pipe_tables(blocks: list) -> list:
+    """Markdown tables typed or pasted into Word as paragraphs ('| 自然人 | 商业企业 |', a '|---|' line under
+    the header) read as tables, blank cells kept, as the text reader reads them in a .md file."""
+    from gklint.readers.text import _MD_SEPARATOR
+
+    out, i = [], 0
+    while i < len(blocks):
+        j = i
+        while j < len(blocks) and _is_pipe_row(blocks[j]):
+            j += 1
+        run = blocks[i:j]
+        if len(run) >= 2 and any(_MD_SEPARATOR.match(b.text) for b in run[1:3]):
+            rows = [[Cell(t.strip(), Loc(para=b.loc.para)) for t in b.text[1:-1].split("|")]
+                    for b in run if not _MD_SEPARATOR.match(b.text)]
+            out.append(Table(rows=rows, loc=run[0].loc, exact=False))
+            i = j
+            continue
+        out.append(blocks[i])
+        i += 1
+    return out
 
 
 def _body_numbers(elem) -> dict:
