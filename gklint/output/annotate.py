@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import os
-import zipfile
 from dataclasses import dataclass, field
 
 from lxml import etree

@@ -14,9 +14,8 @@ import io
 import re
 import warnings
 import zipfile
-import zlib
 
-from gklint.document import Cell, Document, LimitError, Loc, Paragraph, ReadError, Table, number_tables
+from gklint.document import Cell, Document, Loc, Paragraph, ReadError, Table, number_tables
 from gklint.readers.docx.numbering import W, Numbering
 from gklint.readers.docx.chunks import read_chunks, splice_chunks
 from gklint.readers.docx.normalise import hidden_styles, normalise_document, strict_to_transitional
