@@ -11,7 +11,8 @@ import pytest
 from conftest import DATA, ROOT
 
 from gklint.cli import main
-from gklint.output.annotate import annotate_file
+from gklint.output.annotate import annotate_report
+from gklint.run.engine import read_report
 
 DEFECTS = ROOT / "examples" / "report-2022-defects.docx"
 LEGACY = DATA / "hostile" / "legacy.doc"
@@ -36,9 +37,9 @@ def test_output_into_a_file_that_is_not_a_folder(tmp_path, capsys):
 
 
 def test_the_writer_names_the_missing_folder_too(tmp_path):
-    """The check --annotate batch and other callers of annotate_file: the folder, not tmpXXXX.docx.tmp."""
+    """The check --annotate batch and other callers of the writer: the folder, not tmpXXXX.docx.tmp."""
     with pytest.raises(FileNotFoundError) as exc:
-        annotate_file(str(DEFECTS), str(tmp_path / "gone" / "x.docx"), [])
+        annotate_report(read_report(str(DEFECTS))[1], str(tmp_path / "gone" / "x.docx"), [])
     assert exc.value.filename == str(tmp_path / "gone") and ".tmp" not in str(exc.value)
 
 

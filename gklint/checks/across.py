@@ -20,7 +20,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from gklint.ruleset.expr import ExprError, compare, parse
+from gklint.ruleset.expr import ExprError, compare, parse, side_value
 from gklint.findings import Finding, location, table_name
 
 FACTS_VERSION = 1
@@ -191,15 +191,8 @@ def _cells(pair: Pair, table: str, ref, item: str) -> list[tuple]:
 
 def _side(pair: Pair, table: str, side, item: str, cells: list) -> Decimal:
     """The side's value; a cell that cannot be used adds to pair.gaps (the caller then skips the item)."""
-    total = Decimal(0)
-    for sign, term in side:
-        if isinstance(term, Decimal):
-            value = term
-        else:
-            found = _cells(pair, table, term[1] if isinstance(term, tuple) else term, item)
-            value = sum((c[4] for c in found), Decimal(0))
-            cells += [(c, sign) for c in found]
-        total = total + value if sign == "+" else total - value
+    total, used = side_value(side, item, lambda ref, item: [(c[4], c) for c in _cells(pair, table, ref, item)])
+    cells += [(c, sign) for sign, c in used]
     return total
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from gklint.ruleset.expr import ExprError, Ref, compare, parse, render
+from gklint.ruleset.expr import ExprError, Ref, compare, parse, render, side_value
 from gklint.findings import Finding, cell_ref, location, table_name
 
 
@@ -126,19 +126,13 @@ def _cells(bt, ref: Ref, item: str, why: list[tuple]):
 
 
 def _side(bt, side, item, why, coef, factor):
-    total, cells = Decimal(0), []
-    for sign, term in side:
-        if isinstance(term, Decimal):
-            value = term
-        else:
-            found = _cells(bt, term if isinstance(term, Ref) else term[1], item, why)
-            value = sum((c.value.number for _, _, c in found), Decimal(0))
-            cells += found
-            for row, col, _ in found:
-                k = (row.key, col)
-                coef[k] = coef.get(k, 0) + (factor if sign == "+" else -factor)
-        total = total + value if sign == "+" else total - value
-    return total, cells
+    def cells_of(ref, item):
+        return [(c.value.number, (row, col, c)) for row, col, c in _cells(bt, ref, item, why)]
+
+    total, used = side_value(side, item, cells_of)
+    for sign, (row, col, _) in used:
+        coef[(row.key, col)] = coef.get((row.key, col), 0) + (factor if sign == "+" else -factor)
+    return total, [cell for _, cell in used]
 
 
 def evaluate(report, rule) -> list[Evaluation]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import Decimal
 
 _TOKEN = re.compile(r"\s*(?:(?P<num>\d+(?:\.\d+)?)|(?P<str>\"[^\"]*\"|'[^']*')|(?P<tag>#[^\s,()]+)"
@@ -140,11 +141,34 @@ class _Parser:
 
 
 def parse(text: str) -> Expr:
+    """The expression, parsed once per process: validating the rule set parses it, every check after that
+    gets the same (immutable) Expr."""
     if not isinstance(text, str) or not text.strip():
         raise ExprError("表达式为空")
     if len(text) > 2000:
         raise ExprError("表达式过长")
+    return _parsed(text)
+
+
+@lru_cache(maxsize=1024)
+def _parsed(text: str) -> Expr:
     return _Parser(text).parse()
+
+
+def side_value(side: tuple, item: str, cells_of) -> tuple[Decimal, list[tuple[str, object]]]:
+    """One side's value for `item` — the one evaluator of identities (one report) and of the checks across
+    years (two): constants as written, each reference the sum of `cells_of(ref, item)` ([(number, cell)]).
+    Returns (value, [(sign, cell)]) with every cell that took part."""
+    total, used = Decimal(0), []
+    for sign, term in side:
+        if isinstance(term, Decimal):
+            value = term
+        else:
+            found = cells_of(term[1] if isinstance(term, tuple) else term, item)
+            value = sum((number for number, _ in found), Decimal(0))
+            used += [(sign, cell) for _, cell in found]
+        total = total + value if sign == "+" else total - value
+    return total, used
 
 
 def compare(op: str, a: Decimal, b: Decimal) -> bool:
