@@ -108,10 +108,11 @@ def default_jobs(n_files: int) -> int:
 
 
 def run(files: list[str], settings: list[Settings], jobs: int, advance=None,
-        previous: tuple[str, Settings] | None = None) -> list[FileResult]:
+        previous: tuple[str, Settings] | None = None, context=None) -> list[FileResult]:
     """Check `files` (settings[i] belongs to files[i]); results in input order; `advance()` after each file.
     Unchanged files come from the cache when their settings allow it. Reports of one agency for consecutive
-    years are then compared (`previous`: the previous year's report given with --previous, and its settings)."""
+    years are then compared (`previous`: the previous year's report given with --previous, and its settings;
+    `context(results)`: tiers of (path, settings) where earlier reports may be, see run/repository.py)."""
     from gklint.run import cache
     from gklint.run.pairing import check_across
 
@@ -137,13 +138,42 @@ def run(files: list[str], settings: list[Settings], jobs: int, advance=None,
         checked.close()
     before = results.pop() if previous is not None else None
     settings = settings[:len(results)]
-    check_across(results, settings, before)
+    extra, extra_settings = ([], []) if context is None or before else _predecessors(results, settings, context, jobs)
+    check_across(results + extra, settings + extra_settings, before)  # extra: compared with, never reported
     for result, s in zip(results, settings):
         by_config = [Suppressed(f, "config", s.why_disabled(f.code, result.path))
                      for f in result.findings if not s.enabled(f.code, result.path)]
         result.suppressed = [x for x in result.suppressed if s.enabled(x.finding.code, result.path)] + by_config
         result.findings = s.apply(result.findings, result.path)
     return results
+
+
+def _predecessors(results, settings, context, jobs):
+    """Results of the files `context` offers, tier by tier, until every report has its predecessor."""
+    from gklint.run import cache
+    from gklint.run.pairing import pairs
+
+    renamed = {old: new for s in settings for old, new in s.renamed_agencies}
+    extra, extra_settings = [], []
+    for tier in context(results):
+        work = [Job(p, s.ruleset, s.agency_kind) for p, s in tier]
+        keys = [cache.key(j.path, j.ruleset, j.agency_kind) if s.cache else None for j, (_, s) in zip(work, tier)]
+        got = [cache.get(k, j.path) if k else None for j, k in zip(work, keys)]
+        todo = [i for i, r in enumerate(got) if r is None]
+        checked = _check_all([work[i] for i in todo], jobs)
+        try:
+            for i, result in zip(todo, checked):
+                got[i] = result
+                if keys[i]:
+                    cache.put(keys[i], result)
+        finally:
+            checked.close()
+        extra += got
+        extra_settings += [s for _, s in tier]
+        paired = {i for i, _ in pairs(results + extra, renamed)}
+        if all(i in paired for i, r in enumerate(results) if r.facts and r.facts.get("year")):
+            break
+    return extra, extra_settings
 
 
 def _check_all(work: list[Job], jobs: int):
