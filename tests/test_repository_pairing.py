@@ -41,13 +41,14 @@ def reports(tmp_path_factory):
 
 @pytest.fixture
 def repo(tmp_path, reports, monkeypatch):
-    """A report repository by year: 2022's report committed, a 2019 file that is no report, 2023's staged."""
+    """A report repository by year: 2022's reports committed, a 2019 file, 2023's report staged."""
     root = tmp_path / "repo"
     (root / "2022").mkdir(parents=True)
     (root / "2023").mkdir()
     (root / "2019").mkdir()
     (root / "2022" / "某市某某局.docx").write_bytes(reports[0].read_bytes())
     (root / "2019" / "某市某某局.docx").write_bytes(b"PK\x03\x04 never read: only other years in its path")
+    (root / "2022" / "另一局.docx").write_bytes(b"PK\x03\x04 not read: the file naming the agency pairs first")
     git(root, "init", "-q")
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "2022")
@@ -72,7 +73,7 @@ def test_a_new_report_is_compared_with_last_years_in_the_repository(repo, tmp_pa
     assert (code, found) == (1, {"2023/某市某某局.docx": ["GK601"]})  # last year's report: its facts only
     main(["check", "--pair-with-repository", "--output-format", "concise", "2023/某市某某局.docx"])
     assert "2022/某市某某局.docx" in capsys.readouterr().out  # the finding names the report compared with
-    # read through the cache: the two reports, and never the 2019 file
+    # read through the cache: the two reports; neither the 2019 file nor another agency's 2022 report
     assert len(list((tmp_path / "cache" / __version__).rglob("*.json"))) == 2
 
 

@@ -107,9 +107,9 @@ def _check(args) -> int:
         previous = (args.previous, resolver.for_path(args.previous))
     context = _repository_context(resolver, SUFFIXES) if args.pair_with_repository and not previous else None
     if show_progress:
-        results = _run_with_progress(files, settings, jobs, previous, context)
+        results = _run_with_progress(files, settings, jobs, previous, context, args.jobs)
     else:
-        results = run(files, settings, jobs, previous=previous, context=context)
+        results = run(files, settings, jobs, previous=previous, context=context, context_jobs=args.jobs)
     from gklint.policy import baseline
     from gklint.policy.suppress import below
 
@@ -209,7 +209,7 @@ def _repository_context(resolver, suffixes):
     return context
 
 
-def _run_with_progress(files, settings, jobs, previous, context=None):
+def _run_with_progress(files, settings, jobs, previous, context=None, context_jobs=None):
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -218,7 +218,8 @@ def _run_with_progress(files, settings, jobs, previous, context=None):
     columns = (TextColumn("检查中"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task("check", total=len(files))
-        return run(files, settings, jobs, advance=lambda: progress.advance(task), previous=previous, context=context)
+        return run(files, settings, jobs, advance=lambda: progress.advance(task), previous=previous, context=context,
+                   context_jobs=context_jobs)
 
 
 def _rules_for(results) -> dict:

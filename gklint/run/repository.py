@@ -3,8 +3,9 @@ compared with the same agency's report of the year before among the files git tr
 
 Only the facts of those earlier reports are used, never their findings. To keep a commit cheap, the tracked
 files are read in tiers and the search stops once every report has its predecessor: first those whose path
-names the year before (2022/某局.docx, 某局2022年报告.pdf), then those whose path names no year at all;
-a file whose path names only other years is never read. Every file read goes through the result cache, so
+names the year before and the agency (2022/某局.docx, 某局2022年报告.pdf: the agency as the report names
+it, or the checked file's name without its digits), then the other files naming the year before, then those
+whose path names no year at all; a file whose path names only other years is never read. Every file read goes through the result cache, so
 the next commit reads nothing again."""
 
 from __future__ import annotations
@@ -44,9 +45,11 @@ def tiers(results, suffixes: tuple[str, ...], excluded) -> list[list[str]]:
     from gklint.run.engine import in_the_way
 
     wanted = {r.facts["year"] - 1 for r in results if r.facts and isinstance(r.facts.get("year"), int)}
+    hints = {n for r in results if r.facts for n in [r.facts.get("agency"), *r.facts.get("aliases", []),
+                                                     _stem(r.path)] if isinstance(n, str) and len(n) >= 2}
     checked = {os.path.realpath(r.path) for r in results}
     tops = {work_tree(r.path) for r in results if r.facts and isinstance(r.facts.get("year"), int)} - {None}
-    named, unnamed = [], []
+    agency, named, unnamed = [], [], []
     for top in sorted(tops):
         for rel in tracked(top):
             full = os.path.join(top, rel)
@@ -57,7 +60,12 @@ def tiers(results, suffixes: tuple[str, ...], excluded) -> list[list[str]]:
             shown = os.path.relpath(full)
             shown = full if shown.startswith("..") else shown  # messages name it as the user would
             if years & wanted:
-                named.append(shown)
+                (agency if any(h in rel for h in hints) else named).append(shown)
             elif not years:
                 unnamed.append(shown)
-    return [t for t in (named, unnamed) if t]
+    return [t for t in (agency, named, unnamed) if t]
+
+
+def _stem(path: str) -> str:
+    """某区教育局2023.docx -> 某区教育局: a report's file name without its year, numbers and punctuation."""
+    return re.sub(r"[\d\W_]+|年度?|报告|政府信息公开|工作", "", os.path.splitext(os.path.basename(path))[0])

@@ -108,11 +108,13 @@ def default_jobs(n_files: int) -> int:
 
 
 def run(files: list[str], settings: list[Settings], jobs: int, advance=None,
-        previous: tuple[str, Settings] | None = None, context=None) -> list[FileResult]:
+        previous: tuple[str, Settings] | None = None, context=None, context_jobs: int | None = None
+        ) -> list[FileResult]:
     """Check `files` (settings[i] belongs to files[i]); results in input order; `advance()` after each file.
     Unchanged files come from the cache when their settings allow it. Reports of one agency for consecutive
     years are then compared (`previous`: the previous year's report given with --previous, and its settings;
-    `context(results)`: tiers of (path, settings) where earlier reports may be, see run/repository.py)."""
+    `context(results)`: tiers of (path, settings) where earlier reports may be, see run/repository.py,
+    checked with `context_jobs` processes, by default as many as for that many files)."""
     from gklint.run import cache
     from gklint.run.pairing import check_across
 
@@ -138,7 +140,9 @@ def run(files: list[str], settings: list[Settings], jobs: int, advance=None,
         checked.close()
     before = results.pop() if previous is not None else None
     settings = settings[:len(results)]
-    extra, extra_settings = ([], []) if context is None or before else _predecessors(results, settings, context, jobs)
+    extra, extra_settings = [], []
+    if context is not None and before is None:
+        extra, extra_settings = _predecessors(results, settings, context, context_jobs)
     check_across(results + extra, settings + extra_settings, before)  # extra: compared with, never reported
     for result, s in zip(results, settings):
         by_config = [Suppressed(f, "config", s.why_disabled(f.code, result.path))
@@ -148,7 +152,7 @@ def run(files: list[str], settings: list[Settings], jobs: int, advance=None,
     return results
 
 
-def _predecessors(results, settings, context, jobs):
+def _predecessors(results, settings, context, jobs: int | None):
     """Results of the files `context` offers, tier by tier, until every report has its predecessor."""
     from gklint.run import cache
     from gklint.run.pairing import pairs
@@ -160,7 +164,7 @@ def _predecessors(results, settings, context, jobs):
         keys = [cache.key(j.path, j.ruleset, j.agency_kind) if s.cache else None for j, (_, s) in zip(work, tier)]
         got = [cache.get(k, j.path) if k else None for j, k in zip(work, keys)]
         todo = [i for i, r in enumerate(got) if r is None]
-        checked = _check_all([work[i] for i in todo], jobs)
+        checked = _check_all([work[i] for i in todo], jobs or default_jobs(len(todo)))
         try:
             for i, result in zip(todo, checked):
                 got[i] = result
