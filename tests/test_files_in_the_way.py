@@ -113,3 +113,12 @@ def test_a_text_report_beside_its_lock_file(tmp_path, capsys):
     (tmp_path / ".~lock.r.txt#").write_bytes(b"x")
     code, out, _ = run(capsys, tmp_path / "r.txt", tmp_path / ".~lock.r.txt#")
     assert code == 1 and [f["skipped"] for f in out["files"]] == [False, True]
+
+
+def test_every_command_gives_3_for_a_file_it_cannot_read(tmp_path, capsys):
+    bad = tmp_path / "broken.docx"
+    bad.write_bytes(CLEAN.read_bytes()[:2000])
+    assert main(["extract", str(bad)]) == 3
+    assert main(["annotate", str(bad)]) == 3
+    assert main(["check", "--no-cache", str(bad)]) == 3
+    assert capsys.readouterr().err.count("broken.docx") >= 2

@@ -45,7 +45,12 @@ def group(pgid: int) -> list[int]:
     return left
 
 
-def start(corpus, cache, *extra, preexec_fn=None):
+def _default_sigint():
+    # the test suite itself may run with SIGINT ignored (`nohup pytest &`), and gklint keeps an inherited SIG_IGN
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def start(corpus, cache, *extra, preexec_fn=_default_sigint):
     env = {**os.environ, "GKLINT_CACHE_DIR": str(cache)}
     # a session of its own: its process group holds gklint and its workers, and nothing else
     return subprocess.Popen([sys.executable, "-m", "gklint", "check", str(corpus), "--jobs", "2",

@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import sys
 
-from gklint.cli.common import AGENCY_HELP, EXIT_ERROR, EXIT_OK, RULESET_HELP, catalog_or_error, error
+from gklint.cli.common import (AGENCY_HELP, EXIT_ERROR, EXIT_OK, EXIT_UNREADABLE, RULESET_HELP, catalog_or_error,
+                               error)
 
 
 def add(sub) -> None:
@@ -71,7 +72,8 @@ def _annotate(args) -> int:
         return error(str(exc))
     result = results[0]
     if result.unreadable:
-        return error(f"{path}: {result.findings[0].message}，未生成批注副本")
+        error(f"{path}: {result.findings[0].message}，未生成批注副本")
+        return EXIT_UNREADABLE
     findings = result.findings
     try:
         done = annotate_report(result.report, out, findings)

@@ -44,6 +44,9 @@ def add(sub) -> None:
     ck.add_argument("--annotate", metavar="目录", help="为每个 .docx 在该目录中写一份带批注的副本")
     ck.add_argument("--previous", metavar="文件",
                     help="同一机关上一年度的报告：与它做跨年度核对（不写时，同一次检查中同一机关相邻年度的报告自动配对）")
+    ck.add_argument("--pair-with-repository", action="store_true",
+                    help="在 git 仓库中：把每份报告与仓库已跟踪文件中同一机关上一年度的报告做跨年度核对"
+                         "（只用其数据，不报告它本身的问题；pre-commit 钩子默认开启）")
     ck.set_defaults(run=_check)
 
 
@@ -131,10 +134,11 @@ def _check(args) -> int:
             return error(f"{args.previous}: --previous 指定的就是要检查的报告本身，无法与自身比较；"
                          "请指定同一机关上一年度的报告")
         previous = (args.previous, resolver.for_path(args.previous))
+    context = _repository_context(resolver, SUFFIXES) if args.pair_with_repository and not previous else None
     if show_progress:
-        results = _run_with_progress(files, settings, jobs, previous)
+        results = _run_with_progress(files, settings, jobs, previous, context, args.jobs)
     else:
-        results = run(files, settings, jobs, previous=previous)
+        results = run(files, settings, jobs, previous=previous, context=context, context_jobs=args.jobs)
     from gklint.policy import baseline
     from gklint.policy.apply import apply
 
@@ -229,7 +233,17 @@ def _annotate_batch(directory: str, results, settings) -> None:
             error(f"{r.path}: 无法生成批注副本（{type(exc).__name__}: {exc}）")
 
 
-def _run_with_progress(files, settings, jobs, previous):
+def _repository_context(resolver, suffixes):
+    """--pair-with-repository: where the earlier reports of the checked ones may be (run/repository.py)."""
+    from gklint.run.repository import tiers
+
+    def context(results):
+        found = tiers(results, suffixes, lambda f: resolver.for_path(f).excluded(f))
+        return [[(f, resolver.for_path(f)) for f in tier] for tier in found]
+    return context
+
+
+def _run_with_progress(files, settings, jobs, previous, context=None, context_jobs=None):
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -238,7 +252,8 @@ def _run_with_progress(files, settings, jobs, previous):
     columns = (TextColumn("检查中"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task("check", total=len(files))
-        return run(files, settings, jobs, advance=lambda: progress.advance(task), previous=previous)
+        return run(files, settings, jobs, advance=lambda: progress.advance(task), previous=previous, context=context,
+                   context_jobs=context_jobs)
 
 
 def _rules_for(results) -> dict:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gklint.cli.common import EXIT_ERROR, EXIT_OK, FORMATS, catalog_or_error, error
+from gklint.cli.common import EXIT_ERROR, EXIT_OK, EXIT_UNREADABLE, FORMATS, catalog_or_error, error
 
 
 def add(sub) -> None:
@@ -33,7 +33,7 @@ def _extract(args) -> int:
             reports.append(read_report(path, s.ruleset)[1])
         except ReadError as exc:
             error(f"{path}: GK001 无法读取：{exc}")
-            status = EXIT_ERROR
+            status = EXIT_UNREADABLE
     from gklint.output.text import clean, json_safe
 
     if args.show_suppressed:

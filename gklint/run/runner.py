@@ -116,11 +116,13 @@ def default_jobs(n_files: int) -> int:
 
 
 def run(files: list[str], settings: list[Settings], jobs: int, advance=None,
-        previous: tuple[str, Settings] | None = None, keep_reports: bool = False,
-        check_all=None) -> list[FileResult]:
+        previous: tuple[str, Settings] | None = None, keep_reports: bool = False, check_all=None,
+        context=None, context_jobs: int | None = None) -> list[FileResult]:
     """Check `files` (settings[i] belongs to files[i]); results in input order; `advance()` after each file.
     Unchanged files come from the cache when their settings allow it. Reports of one agency for consecutive
-    years are then compared (`previous`: the previous year's report given with --previous, and its settings).
+    years are then compared (`previous`: the previous year's report given with --previous, and its settings;
+    `context(results)`: tiers of (path, settings) where earlier reports may be, see run/repository.py,
+    checked with `context_jobs` processes, by default as many as for that many files).
     Every finding is returned: what is shown is decided after, by gklint.policy.apply. `keep_reports`: check
     in this process, not from the cache, and keep each report (and what the reader read) for annotate/fix.
     `check_all(jobs_list, jobs)` yields the results in order (default: this process or a pool; `gklint serve`
@@ -151,8 +153,40 @@ def run(files: list[str], settings: list[Settings], jobs: int, advance=None,
     finally:  # an interrupt between two results (in cache.put, in advance) cancels the pool now, not at exit
         checked.close()
     before = results.pop() if previous is not None else None
-    check_across(results, settings[:len(results)], before)
+    settings = settings[:len(results)]
+    extra, extra_settings = [], []
+    if context is not None and before is None:
+        extra, extra_settings = _predecessors(results, settings, context, context_jobs)
+    check_across(results + extra, settings + extra_settings, before)  # extra: compared with, never reported
     return results
+
+
+def _predecessors(results, settings, context, jobs: int | None):
+    """Results of the files `context` offers, tier by tier, until every report has its predecessor."""
+    from gklint.run import cache
+    from gklint.run.pairing import pairs
+
+    renamed = {old: new for s in settings for old, new in s.renamed_agencies}
+    extra, extra_settings = [], []
+    for tier in context(results):
+        work = [Job(p, s.ruleset, s.agency_kind) for p, s in tier]
+        keys = [cache.key(j.path, j.ruleset, j.agency_kind) if s.cache else None for j, (_, s) in zip(work, tier)]
+        got = [cache.get(k, j.path) if k else None for j, k in zip(work, keys)]
+        todo = [i for i, r in enumerate(got) if r is None]
+        checked = _check_all([work[i] for i in todo], jobs or default_jobs(len(todo)))
+        try:
+            for i, result in zip(todo, checked):
+                got[i] = result
+                if keys[i]:
+                    cache.put(keys[i], result)
+        finally:
+            checked.close()
+        extra += got
+        extra_settings += [s for _, s in tier]
+        paired = {i for i, _ in pairs(results + extra, renamed)}
+        if all(i in paired for i, r in enumerate(results) if r.facts and r.facts.get("year")):
+            break
+    return extra, extra_settings
 
 
 def _check_all(work: list[Job], jobs: int):
