@@ -64,7 +64,7 @@ def broken(tmp_path):
 
 
 def test_concise_gives_a_whole_file_finding_no_line_number(capsys, broken):
-    assert main(["check", "--no-cache", "--output-format", "concise", str(broken)]) == 2
+    assert main(["check", "--no-cache", "--output-format", "concise", str(broken)]) == 3
     (line,) = capsys.readouterr().out.splitlines()
     assert line.startswith(f"{broken}: GK001 [错误] ") and ":0:" not in line
 

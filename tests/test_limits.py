@@ -136,7 +136,7 @@ def test_timeout_reports_the_file_as_not_checked(tmp_path, jobs):
                         "--output-format", "concise", str(slow), str(fast)],
                        capture_output=True, text=True, timeout=120)
     assert time.perf_counter() - start < 15
-    assert p.returncode == 2, p.stderr
+    assert p.returncode == 3, p.stderr  # a file not checked: exit 3 (some files could not be read)
     assert "Traceback" not in p.stderr
     lines = p.stdout.splitlines()
     assert lines == [f"{slow}:0: GK007 [错误] 超出检查上限，未检查：检查时间超过 0.3 秒（--timeout 或配置项 timeout）"]
@@ -145,7 +145,7 @@ def test_timeout_reports_the_file_as_not_checked(tmp_path, jobs):
 def test_timeout_from_the_config_file_and_never_cached(tmp_path, capsys):
     slow = slow_file(tmp_path)
     (tmp_path / "gklint.toml").write_text("timeout = 0.2\n", encoding="utf-8")
-    assert main(["check", "--output-format", "concise", str(slow)]) == 2
+    assert main(["check", "--output-format", "concise", str(slow)]) == 3
     assert "GK007" in capsys.readouterr().out
     (tmp_path / "gklint.toml").write_text("timeout = 0\n", encoding="utf-8")  # no limit: checked, not the cache
     assert main(["check", "--output-format", "concise", str(slow)]) == 0

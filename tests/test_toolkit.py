@@ -51,7 +51,7 @@ BROKEN = [  # (change to the example, the exact problem: line, key, message)
      "identity、dates、text_table、text_sums、patterns、across、template）"),
     (('section = "一"\npattern = \'平台建设\'', 'secton = "一"\npattern = \'平台建设\''),
      "41: rules.SX102.secton: 未知的键 'secton'（是不是 'section'？）（content 类规则允许：allow_none, basis, doc, elsewhere, enabled, example, expected, "
-     "fix, kind, message, name, pattern, section, sections, severity, summary）"),
+     "fix, kind, message, name, pattern, remedy, section, sections, severity, summary）"),
     (('T("数量", "行政复议/总计") <= 10', 'T("数量", "行政复议/合计") <= 10'),
      "53: rules.SX201.expr: 表 T4 没有列 '行政复议/合计'（是不是 '行政复议/总计'？列：行政复议/结果维持、行政复议/结果纠正、"
      "行政复议/其他结果、行政复议/尚未审结、行政复议/总计、未经复议直接起诉/结果维持、未经复议直接起诉/结果纠正、"
@@ -149,7 +149,7 @@ def test_a_derived_rule_set_binds_once(tmp_path, monkeypatch):
 
     calls = []
     real = engine.bind
-    monkeypatch.setattr(engine, "bind", lambda doc, rs=None: calls.append(rs.name) or real(doc, rs))
+    monkeypatch.setattr(engine, "bind", lambda doc, rs=None, known=None: calls.append(rs.name) or real(doc, rs, known))
     child = tmp_path / "child.toml"
     child.write_text('[ruleset]\nname = "child"\nextends = "gb2021"\n'
                      '[tables.T3]\nrows = [{ key = "五", label = "五、本年不予受理数量", match = ["本年不予受理数量"] }]\n',

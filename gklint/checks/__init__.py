@@ -26,7 +26,7 @@ class Rule:
     remedy: str = ""  # how a person corrects it, shown by `gklint rule`
     basis: str = ""  # the legal basis (《条例》第四十九条), shown by `gklint rule`
     message: str = ""  # the rule set's own wording of the finding, replacing the kind's
-    fix: str = ""  # "safe", "unsafe" or "": whether `gklint fix` may correct its findings (gklint/policy/fixes.py)
+    fix: str = ""  # "safe", "unsafe" or "": whether `gklint fix` may correct its findings (gklint/checks/fixes.py)
 
     def finding(self, message: str, location: dict, expected=None, found=None, text=None, span=None) -> Finding:
         """`text` and `span` (start, end): the paragraph a text finding is about and the offending part."""

@@ -81,7 +81,7 @@ def _fix_files(args, files, settings, outputs, cannot) -> int:
     from gklint.output import fix as fixout
     from gklint.policy import baseline
     from gklint.policy.apply import apply
-    from gklint.policy.fixes import plan
+    from gklint.checks.fixes import plan
     from gklint.ruleset.loader import load
     from gklint.run.runner import run
 

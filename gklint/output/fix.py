@@ -1,4 +1,4 @@
-"""`gklint fix`: the plan's edits (gklint/policy/fixes.py) made in a copy of the report.
+"""`gklint fix`: the plan's edits (gklint/checks/fixes.py) made in a copy of the report.
 
 Word: every edit is a tracked change — the old text in `w:del` (its `w:t` become `w:delText`), the new in
 `w:ins`, author "gklint", the run's date, ids after the highest `w:id` of the document — with a comment on
@@ -21,7 +21,7 @@ from lxml import etree
 
 from gklint.output.package import (AUTHOR, CONTENT_TYPES, _add_override, _add_relationship, _boundary, _comment,
                                    _int, _serialize, _write)
-from gklint.policy.fixes import Edit
+from gklint.checks.fixes import Edit
 from gklint.readers.docx import locate
 from gklint.readers.docx.locate import DOC_RELS, DOCUMENT, W
 
