@@ -139,7 +139,7 @@ def test_timeout_reports_the_file_as_not_checked(tmp_path, jobs):
     assert p.returncode == 3, p.stderr  # a file not checked: exit 3 (some files could not be read)
     assert "Traceback" not in p.stderr
     lines = p.stdout.splitlines()
-    assert lines == [f"{slow}:0: GK007 [错误] 超出检查上限，未检查：检查时间超过 0.3 秒（--timeout 或配置项 timeout）"]
+    assert lines == [f"{slow}: GK007 [错误] 超出检查上限，未检查：检查时间超过 0.3 秒（--timeout 或配置项 timeout）"]
 
 
 def test_timeout_from_the_config_file_and_never_cached(tmp_path, capsys):

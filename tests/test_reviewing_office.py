@@ -65,7 +65,7 @@ def run(tmp_path_factory):
         mp.setenv("GKLINT_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
         codes = [main(["check", str(folder), "--output-format", fmt, "-o", str(out / f"run.{fmt}"), "--quiet"])
                  for fmt in ("json", "html", "csv")]
-    assert codes == [2, 2, 2]  # an unreadable file
+    assert codes == [3, 3, 3]  # an unreadable file: exit 3
     data = json.loads((out / "run.json").read_text(encoding="utf-8"))
     return {"folder": folder, "json": data, "html_path": out / "run.html",
             "html": (out / "run.html").read_text(encoding="utf-8"), "csv_bytes": (out / "run.csv").read_bytes()}
