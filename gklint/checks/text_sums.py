@@ -11,9 +11,11 @@ import re
 
 from gklint.findings import location
 
-_TOTAL = re.compile(r"(?P<total>\d+)\s*(?P<unit>条|件|个|项|次)[\s，,：:（(]{0,3}其中\s*[:：]?\s*")
+# at most 12 digits, from the start of a run: a run of 20 000 digits must not be tried from each of its digits
+# (quadratic), nor reach int() (which refuses over 4 300 digits)
+_TOTAL = re.compile(r"(?<!\d)(?P<total>\d{1,12})\s*(?P<unit>条|件|个|项|次)[\s，,：:（(]{0,3}其中\s*[:：]?\s*")
 PART_LABEL_MAX = 40  # the national category names run long ("扶贫、教育、医疗、社会保障、促进就业等方面的政策、措施…")
-_PART = re.compile(rf"(?P<label>[^，,。；;\d（）()]{{1,{PART_LABEL_MAX}}}?)\s*(?P<n>\d+)\s*(?P<unit>条|件|个|项|次)")
+_PART = re.compile(rf"(?P<label>[^，,。；;\d（）()]{{1,{PART_LABEL_MAX}}}?)\s*(?P<n>\d{{1,12}})(?!\d)\s*(?P<unit>条|件|个|项|次)")
 _SEP = re.compile(r"\s*[，,、；;]\s*")
 
 
