@@ -98,7 +98,7 @@ def cn_to_int(text: str) -> int | None:
     text = text.strip()
     if not text:
         return None
-    if text.isdigit():
+    if text.isdecimal() or unicodedata.normalize("NFKC", text).isdecimal():  # "²" is a digit int() refuses
         return int(unicodedata.normalize("NFKC", text))
     if not any(ch in _CN_UNITS for ch in text):
         if all(ch in _CN_DIGITS for ch in text):

@@ -122,8 +122,8 @@ def pages_docx(path: Path, pages: int) -> Path:
 
 
 def pages_pdf(path: Path, pages: int, timeout: int = 600) -> Path:
-    """A PDF of about `pages` + 3 pages, converted by LibreOffice from pages_docx."""
-    src = pages_docx(path.with_suffix(".docx"), pages)
+    """A PDF of `pages` pages (the report takes 2, then one page each), converted by LibreOffice."""
+    src = pages_docx(path.with_suffix(".docx"), max(0, pages - 2))
     subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(path.parent), str(src)],
                    check=True, capture_output=True, timeout=timeout)
     return path.with_suffix(".pdf")

@@ -11,9 +11,12 @@ import re
 
 from gklint.findings import location
 
-_TOTAL = re.compile(r"(?<![\d,])(?P<total>\d{1,3}(?:,\d{3})+|\d+)\s*(?P<unit>条|件|个|项|次)[\s，,：:（(]{0,3}其中\s*[:：]?\s*")
+# at most 12 digits (or a thousands-separated number), from the start of a run: a run of 20 000 digits must not
+# be tried from each of its digits (quadratic), nor reach int() (which refuses over 4 300 digits)
+_NUMBER = r"\d{1,3}(?:,\d{3}){1,4}|\d{1,12}"
+_TOTAL = re.compile(rf"(?<![\d,])(?P<total>{_NUMBER})\s*(?P<unit>条|件|个|项|次)[\s，,：:（(]{{0,3}}其中\s*[:：]?\s*")
 PART_LABEL_MAX = 40  # the national category names run long ("扶贫、教育、医疗、社会保障、促进就业等方面的政策、措施…")
-_PART = re.compile(rf"(?P<label>[^，,。；;\d（）()]{{1,{PART_LABEL_MAX}}}?)\s*(?P<n>\d{1,3}(?:,\d{3})+|\d+)\s*(?P<unit>条|件|个|项|次)")
+_PART = re.compile(rf"(?P<label>[^，,。；;\d（）()]{{1,{PART_LABEL_MAX}}}?)\s*(?P<n>{_NUMBER})(?!\d)\s*(?P<unit>条|件|个|项|次)")
 _SEP = re.compile(r"\s*[，,、；;]\s*")
 
 

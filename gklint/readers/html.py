@@ -137,7 +137,7 @@ def _cjk(el) -> int:
     return sum(1 for ch in el.text_content() if "\u4e00" <= ch <= "\u9fff")
 
 
-_TABLE_PARTS = {"table", "thead", "tbody", "tfoot", "tr", "td", "th"}
+_TABLE_PARTS = {"table", "thead", "tbody", "tfoot", "tr"}
 
 
 def _main_content(root):
@@ -145,13 +145,17 @@ def _main_content(root):
     body = root.find("body")
     body = body if body is not None else root
     total = _cjk(body)
-    best = body
+    best = outside = body  # outside: the last element that is not part of a table
     while True:
         children = [c for c in best if isinstance(c.tag, str)]
         rich = [c for c in children if _cjk(c) >= 0.8 * total]
-        if len(rich) != 1 or rich[0].tag in _TABLE_PARTS:  # a long table is content, not the article
-            return best
+        if len(rich) != 1:
+            # a layout table leads to the one cell that holds the article; a data table that holds most of
+            # the text (thousands of rows) ends at the table itself: the article is around it
+            return outside if best.tag in _TABLE_PARTS else best
         best = rich[0]
+        if best.tag not in _TABLE_PARTS:
+            outside = best
 
 
 def _text(el) -> str:

@@ -44,7 +44,7 @@ def flat_cells(paragraphs: list[tuple[str, Loc]]) -> list[tuple[str, Loc]]:
         while k < len(pieces):
             piece = pieces[k].strip()
             nxt = pieces[k + 1].lstrip() if k + 1 < len(pieces) else ""
-            if piece[0].isdigit() and all(is_run(n) for n in piece.split()):
+            if piece[0].isdecimal() and all(is_run(n) for n in piece.split()):
                 if "." not in piece and _LIST_NUMBER.match(nxt):  # "…00000002" + ".其他…"
                     piece, pieces[k + 1] = piece[:-1], piece[-1] + nxt
                 out += [(n, loc) for n in piece.split()]
@@ -69,7 +69,7 @@ def split_digits(tokens: list[str], columns: list[str]) -> list[str] | None:
     """The one reading of run-together integer tokens as len(columns) values, or None (none or several)."""
     n = len(columns)
     digits = sum(len(t) for t in tokens)
-    if not tokens or not all(t.isdigit() for t in tokens) or not n <= digits <= n * MAX_DIGITS_PER_VALUE:
+    if not tokens or not all(t.isdecimal() for t in tokens) or not n <= digits <= n * MAX_DIGITS_PER_VALUE:
         return None
     if digits == n:  # one digit per column: the only reading, whatever it says
         return [d for t in tokens for d in t]

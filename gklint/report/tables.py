@@ -249,7 +249,7 @@ def bind_rows(raw_rows: list[RawRow], spec: TableSpec, loc: Loc, exact: bool, so
         parts = [t for t, _ in raw.parts]
         if spec.unlabeled:
             # run-together digits (flattened text) hold up to one value per digit
-            numbers = sum(len(t.strip()) if runs and t.strip().isdigit() else 1 for t, _ in raw.values if t.strip())
+            numbers = sum(len(t.strip()) if runs and t.strip().isdecimal() else 1 for t, _ in raw.values if t.strip())
             wide = numbers * 2 >= len(spec.columns) or (not parts and len(raw.values) * 2 >= len(spec.columns))
             if not used and wide:
                 row = spec.rows[0]
