@@ -112,8 +112,8 @@ def expected_status(command: str, shown: str) -> int:
             return 0
         summary = re.search(r"^检查了.*?(\d+) 个错误，(\d+) 个警告.*", shown, re.M)
         if summary and "无法读取" in summary[0]:
-            return 2
-        if not summary and shown.startswith("gklint: "):  # a usage or configuration error: no summary
+            return 3
+        if not summary and (shown.startswith("gklint: ") or "\ngklint: 错误：" in shown):  # usage or config error
             return 2
         fail_on_warning = "--fail-on" not in argv or argv[argv.index("--fail-on") + 1] == "warning"
         if summary:
@@ -123,6 +123,8 @@ def expected_status(command: str, shown: str) -> int:
         if fail_on_warning:
             failed += r"|\[警告\]|::warning|\"severity\": \"warning\""
         return 1 if re.search(failed, shown) else 0
+    if argv[1] == "fix":  # as ruff: 1 when --diff proposes changes or findings remain
+        return 1 if shown.strip() else 0
     if argv[1] == "annotate":
         return 2 if shown.startswith("gklint: ") else 0
     if argv[1] == "ruleset":
@@ -259,7 +261,7 @@ def test_the_parser_finds_commands_outputs_and_setup(tmp_path):
     assert expected_status("gklint check a", "a:1: GK503 [错误] …\n检查了 1 个文件（1 个有问题）：1 个错误，0 个警告") == 1
     assert expected_status("gklint check a --fail-on error", "a:1: GK402 [警告] …") == 0
     assert expected_status("gklint check 报送/ -o x.html",
-                           "检查了 6 个文件（5 个有问题，1 个无法读取）：5 个错误，4 个警告，3 个提示") == 2
+                           "检查了 6 个文件（5 个有问题，1 个无法读取）：5 个错误，4 个警告，3 个提示") == 3
     assert expected_status("gklint check d/", "gklint: 配置错误：d/gklint.toml: ignor：未知的配置项") == 2
     assert expected_status("gklint ruleset check bad.toml", "bad.toml:53: rules.SX201.expr: …\nbad.toml: 1 个问题")
     assert expected_status("gklint rules | grep SX", "") == 0
