@@ -112,8 +112,7 @@ def _valid(r: FileResult) -> bool:
 
 
 def put(k: str, result: FileResult) -> None:
-    global _unwritable
-    if _unwritable:
+    if cache_dir() in _unwritable:
         return
     entry = _entry(k)
     data = {"template": result.template, "ruleset_path": result.ruleset_path, "report_year": result.report_year,
@@ -129,7 +128,7 @@ def put(k: str, result: FileResult) -> None:
             json.dump(data, fh, ensure_ascii=False)
         os.replace(tmp, entry)  # atomic: parallel runs never see half an entry
     except OSError as exc:  # read-only, full disk, a file where a folder should be: the check goes on
-        _unwritable = True
+        _unwritable.add(cache_dir())
         _remove(tmp)  # half an entry on a full disk
         import sys
 
@@ -147,7 +146,7 @@ def _remove(path: str) -> None:
         pass
 
 
-_unwritable = False  # said once per run: every later file would fail the same way
+_unwritable: set[str] = set()  # cache folders that failed, said once: every later file would fail the same way
 
 
 def _why(exc: OSError) -> str:
