@@ -1,4 +1,4 @@
-"""One-off check that the Word-draft variants of tests/drafts.py are documents an office suite accepts:
+"""One-off check that the Word-draft variants of tests/helpers/drafts.py are documents an office suite accepts:
 LibreOffice converts each to PDF (and optionally saves it again as .docx, which gklint then checks).
 Needs LibreOffice (`apt-get install libreoffice-writer-nogui`); CI does not have it, so this is not a test.
 

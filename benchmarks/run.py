@@ -4,7 +4,7 @@ its floor (`python -c pass`, a bare docx2python parse), measured in one run on t
     python benchmarks/run.py            # 200 reports (needs the test extra: python-docx)
     python benchmarks/run.py --n 40     # quicker
 
-The corpus is generated from the official template (tests/docgen.py) under benchmarks/corpus/ (git-ignored):
+The corpus is generated from the official template (tests/helpers/docgen.py) under benchmarks/corpus/ (git-ignored):
 N distinct .docx reports (different agency names, so the cache cannot share entries) and the same reports as
 .txt (paragraphs, and table rows as tab-separated lines, in document order).
 """
@@ -47,7 +47,7 @@ def generate(corpus: Path, n: int) -> tuple[list[Path], list[Path]]:
 
 
 def word_draft(corpus: Path) -> Path:
-    """A report as a Word draft (tests/drafts.py `everything`: revisions, content controls, TOC, text box …),
+    """A report as a Word draft (tests/helpers/drafts.py `everything`: revisions, content controls, TOC, text box …),
     the case where gklint rewrites document.xml in memory before docx2python reads it."""
     from drafts import VARIANTS, base_report, make_variant
 

@@ -3,7 +3,7 @@
     python benchmarks/sizes.py                  # every shape and size below; --only txt-rows to pick some
     python benchmarks/sizes.py --json sizes.json
 
-Shapes (tests/hostile.py builds them from the official template): a table of 1k, 5k, 20k extra rows as .txt,
+Shapes (tests/helpers/hostile.py builds them from the official template): a table of 1k, 5k, 20k extra rows as .txt,
 .html and .docx; a text of 1, 5, 20 MB as one long paragraph and as a whole page flattened onto one line;
 PDFs of 50 and 200 pages (LibreOffice converts a generated .docx). Each file is checked by a fresh process
 under /usr/bin/time -v (wall seconds, maximum resident set); the table gives the ratio to the previous size of

@@ -6,6 +6,9 @@ import pytest
 TESTS = Path(__file__).parent
 ROOT = TESTS.parent
 sys.path.insert(0, str(TESTS))
+sys.path.insert(0, str(TESTS / "helpers"))  # docgen, drafts, formats …: the helpers every test folder uses
+# a few scenario modules lend their builders to others (test_hostile's damaged packages, test_across's pairs)
+sys.path.insert(1, str(TESTS / "scenario"))
 DATA = TESTS / "data"
 SEEDS = sorted((DATA / "seeds").glob("*.txt"))
 

@@ -238,7 +238,7 @@ def _close(word: str, names) -> str:
 
 
 def kinds_table() -> str:
-    """The Markdown table of kinds in docs/rules.md (tests/test_registry.py fails when the doc is stale)."""
+    """The Markdown table of kinds in docs/rules.md (tests/unit/checks/test_registry.py fails when the doc is stale)."""
     lines = ["| kind | 参数（类型，默认值）：说明 | 检查 |", "|---|---|---|"]
     for k in KINDS.values():
         params = "；".join(_param_doc(p) for p in k.params)

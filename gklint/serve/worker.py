@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -30,7 +31,10 @@ class Pool:
         self._live: set = set()
         self._lock = threading.Lock()
         self._stopping = False
-        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+        # the fork server listens on a Unix socket in TMPDIR: a path over the socket's limit (108 bytes) would fail
+        # every check, so a long TMPDIR means spawned workers (slower to start, same answers)
+        short = len(os.path.join(tempfile.gettempdir(), "pymp-xxxxxxxx", "listener-xxxxxxxx")) < 100
+        method = "forkserver" if short and "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
         self._ctx = multiprocessing.get_context(method)
         if method == "forkserver":
             self._ctx.set_forkserver_preload([m for m in PRELOAD if _importable(m)])
@@ -60,9 +64,10 @@ class Pool:
                     raise Failed(value)
                 return value
             finally:
-                if process.is_alive():
-                    process.kill()
-                process.join(5)
+                if process.pid is not None:  # started (a failed start must not hide its own error)
+                    if process.is_alive():
+                        process.kill()
+                    process.join(5)
                 receiver.close()
                 with self._lock:
                     self._live.discard(process)

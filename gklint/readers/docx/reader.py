@@ -2,7 +2,7 @@
 
 docx2python is parsed once with duplicate_merged_cells=False; each grid slot is then classified from
 its XML (w:gridSpan filler, w:vMerge continuation in both spellings, w:gridBefore gaps), and
-LibreOffice's near-zero-width phantom grid columns are dropped (a LibreOffice quirk, tested in tests/test_docx_reader.py). Before that,
+LibreOffice's near-zero-width phantom grid columns are dropped (a LibreOffice quirk, tested in tests/unit/readers/test_docx_reader.py). Before that,
 ooxml.py brings document.xml to what Word shows (revisions accepted, content controls unwrapped, hidden
 text and TOC results dropped …) in an in-memory copy of the package.
 """

@@ -1,6 +1,6 @@
 """Documents as they arrive (issue 21): Strict Open XML, altChunk bodies, layout tables, pictures, footnote marks,
 glued headings, pipe tables, row labels a character off, renamed parts, converted pages and the real corpus
-converted to Word, legacy formats through LibreOffice. Built from the official template (tests/formats.py)."""
+converted to Word, legacy formats through LibreOffice. Built from the official template (tests/helpers/formats.py)."""
 
 import datetime as dt
 import hashlib

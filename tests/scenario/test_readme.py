@@ -33,7 +33,7 @@ from conftest import ROOT
 
 README = ROOT / "README.md"
 PAGES = [README, *sorted((ROOT / "docs").glob("*.md"))]
-GENERATED = {"docs/rules.md"}  # tested by tests/test_registry.py; kept as generated
+GENERATED = {"docs/rules.md"}  # tested by tests/unit/checks/test_registry.py; kept as generated
 FENCE = re.compile(r"^( *)```(\w*)[^\n]*\n(.*?)^\1```[ \t]*$", re.S | re.M)
 PROMPT = re.compile(r"^\$ (?=\S)")
 CODE = re.compile(r"\bGK\d{3}\b")

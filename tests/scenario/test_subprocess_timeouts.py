@@ -24,7 +24,7 @@ def untimed(tree) -> list[int]:
 
 
 def test_every_subprocess_a_test_waits_for_has_a_timeout():
-    found = {p.name: untimed(ast.parse(p.read_text(encoding="utf-8"))) for p in sorted(TESTS.glob("*.py"))}
+    found = {p.name: untimed(ast.parse(p.read_text(encoding="utf-8"))) for p in sorted(TESTS.rglob("*.py"))}
     assert {name: lines for name, lines in found.items() if lines} == {}
 
 

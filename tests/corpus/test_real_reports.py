@@ -308,6 +308,6 @@ def test_a_flattened_table_starts_at_its_signature_not_at_the_prose_before_it(ye
     sentence is not the 行政规范性文件 row (it was, and the real row was left unread)."""
     from pathlib import Path
 
-    path = Path(__file__).parent / "data" / "real" / f"pingtan_jjf_{year}.txt"
+    path = Path(__file__).parent.parent / "data" / "real" / f"pingtan_jjf_{year}.txt"
     row = check_file(str(path)).report.tables["T2"].rows["行政规范性文件"]
     assert [row.value(c).raw for c in ("本年制发件数", "本年废止件数", "现行有效件数")] == values

@@ -140,7 +140,7 @@ def test_hostile_corpus(capsys, corpus):
         mine = [line for line in lines if line.startswith(f"{d / name}:")]
         assert any(f" {code_} " in line and words in line for line in mine), (name, mine)
     assert len([line for line in lines if line.startswith(f"{d / 'good.docx'}:")]) == 4  # checked once
-    # named on the command line, a .doc is read through LibreOffice (tests/test_formats.py), and says so
+    # named on the command line, a .doc is read through LibreOffice (tests/scenario/test_formats.py), and says so
     assert any(line.startswith(f"{d / 'legacy.doc'}:") and "LibreOffice" in line for line in lines)
     assert snapshot(d) == before  # nothing written, renamed or deleted
     assert sorted(os.listdir(d)) == sorted(before)

@@ -1,8 +1,8 @@
 """For the writers of README.md and docs/: re-run every `$ ` example of the pages named (all pages by default)
-as tests/test_readme.py runs them, and write what each printed into the page in place of what it shows.
+as tests/scenario/test_readme.py runs them, and write what each printed into the page in place of what it shows.
 Read the diff before committing it: every changed output must be one you can explain.
 
-    .venv/bin/python tests/update_docs.py [docs/check.md ...]"""
+    .venv/bin/python tests/helpers/update_docs.py [docs/check.md ...]"""
 
 import shlex
 import subprocess
@@ -10,7 +10,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).parent.parent / "scenario"))
+sys.path.insert(0, str(Path(__file__).parent.parent))
 from test_readme import COPY_PATH, PAGES, ROOT, _setup, normalise, copy_repo, examples, installed_gklint, user_env  # noqa: E402
 
 

@@ -4,8 +4,8 @@ tests/data/real/expectations.toml holds, per file, the codes of the error- and w
 reader found by hand (`expect`: each must be reported) and codes a reviewer could defend either way (`allow`:
 may be reported). Anything else at error or warning level is a false alarm. Info findings are not compared.
 
-    python tests/ecosystem.py            # the table for a person to review; exit 1 when a file differs
-    python tests/ecosystem.py FILE...    # only these corpus files
+    python tests/helpers/ecosystem.py            # the table for a person to review; exit 1 when a file differs
+    python tests/helpers/ecosystem.py FILE...    # only these corpus files
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent / "data" / "real"
+ROOT = Path(__file__).resolve().parent.parent / "data" / "real"
 EXPECTATIONS = ROOT / "expectations.toml"
 
 

@@ -365,3 +365,16 @@ def test_without_the_serve_extra_it_says_how_to_install(tmp_path):
             "from gklint.cli import main; sys.exit(main(['serve', '--no-browser']))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=30, cwd=tmp_path)
     assert out.returncode == 2 and "pip install 'gklint[serve]'" in out.stderr.decode()
+
+
+def test_a_long_temporary_folder_still_checks(tmp_path):
+    """The fork server's socket lives in TMPDIR; past the socket path limit every check answered 500."""
+    deep = tmp_path / ("很长的临时目录" * 6)
+    deep.mkdir()
+    served = Served(deep)
+    try:
+        answer = httpx.post(f"{served.url}/api/check", files=upload([("r.docx", EXAMPLES / "report-2022-defects.docx")]),
+                            timeout=TIMEOUT)
+        assert answer.status_code == 200 and answer.json()["files"][0]["findings"]
+    finally:
+        served.stop()

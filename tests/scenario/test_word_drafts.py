@@ -1,5 +1,5 @@
 """Drafts that went through a real office: the consistent report with tracked changes, content controls,
-hidden text, a table of contents, text boxes, fields … (tests/drafts.py). gklint must read what Word shows."""
+hidden text, a table of contents, text boxes, fields … (tests/helpers/drafts.py). gklint must read what Word shows."""
 
 import datetime as dt
 import hashlib
@@ -84,7 +84,7 @@ def test_auto_numbered_headings_and_libreoffice_fixtures(base, drafts_dir):
 
 
 def test_libreoffice_saved_draft_reads_as_word_shows_it(base_view):
-    """tests/drafts.py libreoffice_source saved by LibreOffice: its own spelling of moves, deletions,
+    """tests/helpers/drafts.py libreoffice_source saved by LibreOffice: its own spelling of moves, deletions,
     content controls, hidden text, the TOC field and the text box."""
     path = DATA / "libreoffice" / "drafts2022.docx"
     xml = zipfile.ZipFile(path).read("word/document.xml")

@@ -8,8 +8,10 @@ import sys
 
 import pytest
 
+
 from conftest import ROOT
 
+from gklint import __version__
 from gklint.cli import main
 
 DEFECTS = ROOT / "examples" / "report-2022-defects.docx"
@@ -23,7 +25,8 @@ def codes(capsys, *argv) -> dict[str, set[str]]:
 
 
 def entries() -> list[str]:
-    root = os.environ["GKLINT_CACHE_DIR"]
+    """The result cache's entries (the parsed rule sets, kept beside them in rulesets/, are not results)."""
+    root = os.path.join(os.environ["GKLINT_CACHE_DIR"], __version__)
     return sorted(os.path.join(d, n) for d, _, names in os.walk(root) for n in names if n.endswith(".json"))
 
 
