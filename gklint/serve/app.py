@@ -42,9 +42,9 @@ class Download:
     suffix: str  # the downloaded file's name: the uploaded name with this in place of .docx
 
 
-# `gklint fix` (its own branch) adds Download("fix", "修改后的副本（修订）", "/api/fix", ".gklint-fix.docx") and a
-# route calling it, as api_annotate calls annotate; the page builds its buttons from this list.
-DOWNLOADS = [Download("annotate", "带批注的副本", "/api/annotate", ".gklint.docx")]
+# the copies of a checked .docx the page offers (its buttons are built from this list), each made by one route
+DOWNLOADS = [Download("annotate", "带批注的副本", "/api/annotate", ".gklint.docx"),
+             Download("fix", "修改后的副本（修订）", "/api/fix", ".gklint-fix.docx")]
 
 
 @dataclass
@@ -131,32 +131,42 @@ async def api_check(request: Request) -> Response:
     return await _with_upload(request, handle)
 
 
-async def api_annotate(request: Request) -> Response:
-    async def handle(up, directory):
-        opts = checking.options(up, output_formats=("json",))
-        named = checking.files(up)
-        if len(named) != 1:
-            raise UploadError(400, "请上传一个 .docx 文件（字段 file）")
-        name, path = named[0]
-        if not name.lower().endswith(".docx"):
-            raise UploadError(400, f"{name}: 不是 .docx 文件；只能给 Word 文档加批注")
-        s = checking.settings(opts, request.app.state.config.server)
-        pool = request.app.state.pool
-        results, _, _ = await run_in_threadpool(checking.check, up, s, pool)
-        if results[0].unreadable:
-            raise UploadError(422, f"{name}: {results[0].findings[0].message}，未生成批注副本")
-        out = os.path.join(directory, "annotated.docx")
-        try:
-            placed = await run_in_threadpool(pool.call, checking.annotate, path, out, results[0].findings)
-        except Failed as exc:
-            raise UploadError(422, f"{name}: 无法生成批注副本（{exc}）") from None
-        with open(out, "rb") as fh:
-            body = fh.read()
-        return Response(body, media_type=DOCX, headers={
-            "Content-Disposition": _attachment(name, DOWNLOADS[0].suffix),
-            "X-Gklint-Comments": str(placed), "X-Gklint-Findings": str(len(results[0].findings))})
+def _docx_copy(download: Download, make, what: str, header: str):
+    """A route answering one uploaded .docx with a copy made from its check: `make(path, out, findings)` in a
+    worker returns how many changes it wrote (comments, revisions)."""
 
-    return await _with_upload(request, handle)
+    async def route(request: Request) -> Response:
+        async def handle(up, directory):
+            opts = checking.options(up, output_formats=("json",))
+            named = checking.files(up)
+            if len(named) != 1:
+                raise UploadError(400, "请上传一个 .docx 文件（字段 file）")
+            name, path = named[0]
+            if not name.lower().endswith(".docx"):
+                raise UploadError(400, f"{name}: 不是 .docx 文件；只能为 Word 文档生成{what}")
+            s = checking.settings(opts, request.app.state.config.server)
+            pool = request.app.state.pool
+            results, _, _ = await run_in_threadpool(checking.check, up, s, pool)
+            if results[0].unreadable:
+                raise UploadError(422, f"{name}: {results[0].findings[0].message}，未生成{what}")
+            out = os.path.join(directory, "copy.docx")
+            try:
+                changes = await run_in_threadpool(pool.call, make, path, out, results[0].findings, s.ruleset)
+            except Failed as exc:
+                raise UploadError(422, f"{name}: 无法生成{what}（{exc}）") from None
+            with open(out, "rb") as fh:
+                body = fh.read()
+            return Response(body, media_type=DOCX, headers={
+                "Content-Disposition": _attachment(name, download.suffix),
+                header: str(changes), "X-Gklint-Findings": str(len(results[0].findings))})
+
+        return await _with_upload(request, handle)
+
+    return route
+
+
+api_annotate = _docx_copy(DOWNLOADS[0], checking.annotate, "批注副本", "X-Gklint-Comments")
+api_fix = _docx_copy(DOWNLOADS[1], checking.fix, "修改后的副本", "X-Gklint-Revisions")
 
 
 ROUTES = [
@@ -166,6 +176,7 @@ ROUTES = [
     Route("/api/health", health),
     Route("/api/check", api_check, methods=["POST"]),
     Route("/api/annotate", api_annotate, methods=["POST"]),
+    Route("/api/fix", api_fix, methods=["POST"]),
 ]
 PUBLIC = ("/login", "/static/page.css")  # reachable without the token: the sign-in form and its look
 

@@ -145,3 +145,21 @@ def annotate(path: str, out: str, findings, ruleset: str | None = None) -> int:
     from gklint.run.engine import read_report
 
     return len(annotate_report(read_report(path, ruleset)[1], out, findings).placed)
+
+
+def fix(path: str, out: str, findings, ruleset: str | None = None) -> int:
+    """In a worker: the safe fixes of `path` as tracked changes in `out` (as `gklint fix`); how many were made.
+    Nothing to fix: the copy is the original, unchanged."""
+    import shutil
+
+    from gklint.checks import catalog
+    from gklint.checks.fixes import plan
+    from gklint.output.fix import fix_docx
+    from gklint.run.engine import read_report
+
+    rs, report = read_report(path, ruleset)
+    edits = plan(findings, catalog([rs])).edits
+    if not edits:
+        shutil.copyfile(path, out)
+        return 0
+    return len(fix_docx(report.document.source, out, edits).applied)

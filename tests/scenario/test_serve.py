@@ -3,6 +3,7 @@ the API answers what the CLI prints, refuses what it must, and keeps nothing."""
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -50,7 +51,7 @@ def _same_as_cli(server, tmp_path, named, *options, **data):
 def test_health(server):
     h = httpx.get(f"{server.url}/api/health", timeout=TIMEOUT).json()
     assert h["status"] == "ok" and h["formats"] == ["json", "html", "csv"]
-    assert [d["route"] for d in h["downloads"]] == ["/api/annotate"]
+    assert [d["route"] for d in h["downloads"]] == ["/api/annotate", "/api/fix"]
     assert h["limits"]["files"] == 100 and h["limits"]["file_size"] == 50 << 20
 
 
@@ -378,3 +379,30 @@ def test_a_long_temporary_folder_still_checks(tmp_path):
         assert answer.status_code == 200 and answer.json()["files"][0]["findings"]
     finally:
         served.stop()
+
+
+def test_fix_gives_the_cli_copy(tmp_path):
+    """POST /api/fix: the same tracked changes as `gklint fix`, each by gklint, in a copy that opens."""
+    import docx
+
+    src = EXAMPLES / "report-2022-fixable.docx"
+    served = Served(tmp_path)
+    try:
+        answer = httpx.post(f"{served.url}/api/fix", files=upload([("报告.docx", src)]), timeout=TIMEOUT)
+    finally:
+        served.stop()
+    assert answer.status_code == 200 and "gklint-fix.docx" in answer.headers["content-disposition"]
+    (tmp_path / "served.docx").write_bytes(answer.content)
+    cli = tmp_path / "cli.docx"
+    done = subprocess.run([sys.executable, "-m", "gklint", "fix", "-o", str(cli), str(src)], capture_output=True,
+                          timeout=120)
+    assert done.returncode in (0, 1), done.stderr.decode()
+
+    def revisions(path):
+        with zipfile.ZipFile(path) as z:
+            xml = z.read("word/document.xml").decode()
+        return sorted(re.findall(r"<w:(ins|del) [^>]*w:author=\"gklint\"", xml))
+
+    assert revisions(tmp_path / "served.docx") == revisions(cli) and revisions(cli)
+    assert int(answer.headers["x-gklint-revisions"]) == 3
+    docx.Document(str(tmp_path / "served.docx"))  # opens

@@ -93,6 +93,11 @@ def test_upload_through_the_page(tmp_path, browser):
         copy = _downloaded(browser.downloads, "report-2022-defects.gklint.docx")
         with zipfile.ZipFile(copy) as z:
             assert "GK304" in z.read("word/comments.xml").decode("utf-8")
+        (button,) = browser.find_elements(By.CSS_SELECTOR, "button.download-fix")
+        button.click()  # GK304 alone: any of its cells could be wrong, so the copy has no revision
+        fixed = _downloaded(browser.downloads, "report-2022-defects.gklint-fix.docx")
+        with zipfile.ZipFile(fixed) as z:
+            assert "w:ins " not in z.read("word/document.xml").decode("utf-8")
         browser.find_element(By.ID, "csv").click()
         table = _downloaded(browser.downloads, "gklint-检查结果.csv").read_bytes()
         assert table.startswith("\ufeff".encode()) and b"GK304" in table and HOSTILE_NAME.encode() in table
