@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 SEVERITIES = ("info", "warning", "error")
 
@@ -13,7 +14,7 @@ class Finding:
     code: str
     severity: str
     message: str
-    location: dict = field(default_factory=dict)  # table/row/column labels, line or paragraph, grid position
+    location: Location = field(default_factory=dict)  # table/row/column labels, line or paragraph, grid position
     expected: str | None = None
     found: str | None = None
     snippet: str | None = None  # the sentence a text finding is about
@@ -57,7 +58,26 @@ def excerpt(text: str, start: int, end: int, width: int = 30) -> tuple[str, tupl
     return snippet, (start - left + len(prefix), end - left + len(prefix))
 
 
-def location(loc=None, **labels) -> dict:
+class Location(TypedDict, total=False):
+    """Where a finding is, as JSON carries it: the document Loc's numbers and the labels binding gave."""
+    line: int  # text: 1-based line
+    para: int  # .docx: 1-based paragraph, as Word counts
+    page: int  # PDF
+    table_index: int  # 1-based table in document order; with grid_row / grid_col its cell
+    grid_row: int
+    grid_col: int
+    table_name: str  # '表三', '表三（续）'
+    table: str  # the rule set's table key ('T3') and its labels
+    table_title: str
+    row: str
+    row_label: str
+    column: str
+    section: str  # '一'…'六'
+    cells: list  # every cell an identity or a comparison used
+    previous: dict  # the cell of last year's report (checks across years)
+
+
+def location(loc=None, **labels) -> Location:
     """A location dict from a document Loc plus table/row/column labels."""
     out = {k: v for k, v in labels.items() if v not in (None, "")}
     if table_name(out.get("table")):

@@ -19,9 +19,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple, TypedDict
 
+from gklint.findings import Finding, Location, location, table_name
 from gklint.ruleset.expr import ExprError, compare, parse, side_value
-from gklint.findings import Finding, location, table_name
 
 FACTS_VERSION = 1
 MIN_SENTENCE = 12  # characters: shorter sentences ("无。", "详见下表。") are the same every year and say nothing
@@ -62,7 +63,39 @@ def validate(rule, ruleset, where):
 
 # --- what a report keeps for the comparison ---------------------------------------------------------------
 
-def facts(report) -> dict:
+class FactCell(NamedTuple):
+    """One statistics cell as the next year's check needs it (a JSON list in workers' results and the cache)."""
+    number: str | None  # the Decimal as text; None: blank or not a number
+    raw: str
+    position: Location  # line / para / page / table_index / table_name / grid_row / grid_col
+
+
+class FactRow(TypedDict, total=False):
+    label: str
+    cells: dict[str, FactCell]  # by column key
+    incomplete: str  # an incomplete row: its digits (why GK600 cannot compare it) …
+    expected: int  # … and how many values it should have
+
+
+class FactTable(TypedDict):
+    title: str
+    rows: dict[str, FactRow]
+
+
+class Facts(TypedDict):
+    """What a report keeps for the checks across years: JSON-safe, it crosses the worker boundary and lives in
+    the result cache."""
+    version: int
+    agency: str
+    aliases: list[str]
+    year: int | None
+    layout: str | None
+    tables: dict[str, FactTable]
+    unread: dict[str, str]  # tables not read, and why
+    sentences: list  # [section, sentence, Location] of parts 一, 五, 六
+
+
+def facts(report) -> Facts:
     tables = {}
     for key, bt in report.tables.items():
         rows = {}
@@ -70,7 +103,7 @@ def facts(report) -> dict:
             if row.incomplete:  # why, for GK600: the values of an incomplete row are not used
                 rows[rk] = {"label": row.label, "cells": {}, "incomplete": row.unsplit or "", "expected": row.expected}
                 continue
-            cells = {col: [str(c.value.number) if c.value.is_number else None, c.value.raw, _position(c.loc)]
+            cells = {col: FactCell(str(c.value.number) if c.value.is_number else None, c.value.raw, _position(c.loc))
                      for col, c in row.cells.items()}
             rows[rk] = {"label": row.label, "cells": cells}
         tables[key] = {"title": bt.title, "rows": rows}
@@ -89,7 +122,7 @@ def facts(report) -> dict:
 _POSITION = ("line", "para", "page", "table_index", "table_name", "grid_row", "grid_col")
 
 
-def _position(loc) -> dict:
+def _position(loc) -> Location:
     """Where a cell is (the labels are the row's and the table's, kept once): a third of a full location."""
     return {k: v for k, v in location(loc).items() if k in _POSITION}
 
@@ -102,8 +135,8 @@ def _norm(text: str) -> str:
 
 @dataclass
 class Pair:
-    cur: dict
-    prev: dict
+    cur: Facts
+    prev: Facts
     prev_path: str
     ruleset: object
     existing: list[Finding] = field(default_factory=list)  # the current report's own findings

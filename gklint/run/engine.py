@@ -26,7 +26,7 @@ class FileResult:
     suppressed: list = field(default_factory=list)  # gklint.policy.suppress.Suppressed: accepted deviations
     agency: str = ""  # report.agency and report.layout, kept when the report itself is dropped (workers, cache)
     layout: str | None = None
-    facts: dict | None = None  # what the next year's report is compared with (gklint/checks/across.py)
+    facts: across.Facts | None = None  # what the next year's report is compared with (gklint/checks/across.py)
     directives: list = field(default_factory=list)  # gklint.policy.suppress.Directive, applied by policy.apply
     compared: bool = False  # compared with last year's report (pairing): its directives for GK60x count
 
