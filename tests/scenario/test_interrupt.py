@@ -77,10 +77,11 @@ def results(out: str) -> dict:
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_a_signal_at_a_random_moment_ends_the_run_and_every_worker(corpus, fresh, tmp_path, sig):
     rng = random.Random(int(sig))
-    cache = tmp_path / "cache"
     outcomes = []
     for trial in range(RUNS):
-        # every other trial writes the cache: an interrupted write must not spoil it
+        # every other trial writes a cache of its own: an interrupted write must not spoil it (a cache another
+        # trial had filled would finish the run before the signal on a quick machine)
+        cache = tmp_path / f"cache{trial}"
         p = start(corpus, cache, *(() if trial % 2 else ("--no-cache",)))
         time.sleep(rng.uniform(0.3, 3.0))  # start-up, discovery, the pool starting, the pool busy
         to_group = trial % 4 >= 2  # Ctrl-C and service managers signal the group; `timeout` the process
@@ -96,10 +97,10 @@ def test_a_signal_at_a_random_moment_ends_the_run_and_every_worker(corpus, fresh
         outcomes.append((code, trial, took, out == "", "Traceback" in err, left))
     assert all(o[0] == EXIT[sig] and o[2] < 5 and o[3] and not o[4] and o[5] == [] for o in outcomes), outcomes
 
-    # the cache the interrupted runs wrote gives the results of a run without it
+    # a cache an interrupted run wrote gives the results of a run without it
     cached = end(start(corpus, cache), timeout=300)
     assert cached[0] == fresh[0] == 3 and results(cached[1]) == results(fresh[1]) and len(results(fresh[1])) == 200
-    assert not list(cache.rglob("*.tmp"))  # no half-written entry left
+    assert not list(tmp_path.rglob("*.tmp"))  # no half-written entry left in any of them
 
 
 def _ignore_sigint():
@@ -108,12 +109,12 @@ def _ignore_sigint():
 
 def test_an_inherited_ignored_sigint_stays_ignored_and_sigterm_still_ends_the_run(tmp_path):
     corpus = tmp_path / "corpus"
-    make_corpus(corpus, 2, 10, 2)  # 26 files, 8 of them Word: a few seconds of work, signalled while working
+    make_corpus(corpus, 10, 84, 12)  # 200 files, 40 of them Word: seconds of work, signalled while working
     p = start(corpus, tmp_path / "cache", "--no-cache", preexec_fn=_ignore_sigint)
     time.sleep(1.0)
     os.killpg(p.pid, signal.SIGINT)  # to gklint and its workers: all keep going
     code, out, err = end(p, timeout=120)
-    assert code == 3 and len(results(out)) == 26 and "Traceback" not in err and group(p.pid) == []
+    assert code == 3 and len(results(out)) == 200 and "Traceback" not in err and group(p.pid) == []
 
     p = start(corpus, tmp_path / "cache", "--no-cache", preexec_fn=_ignore_sigint)
     time.sleep(1.0)
