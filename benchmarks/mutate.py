@@ -173,15 +173,16 @@ def annotate_case(path: Path, workdir: Path, findings) -> list[str]:
     import docx
     from docx2python import docx2python
 
-    from gklint.output.annotate import annotate_file
-    from gklint.output.package import PackageError
+    from gklint.output.annotate import annotate_report
+    from gklint.output.validate import PackageError
+    from gklint.run.engine import read_report
     from gklint.run.deadline import TimeLimit, limit
 
     out = workdir / "annotated.docx"
     out.unlink(missing_ok=True)
     try:
         with limit(TIME_LIMIT):
-            annotate_file(str(path), str(out), findings)
+            annotate_report(read_report(str(path))[1], str(out), findings)
     except PackageError:
         return [] if not out.exists() else ["annotate refused but wrote a copy"]
     except TimeLimit:
