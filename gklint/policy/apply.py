@@ -11,7 +11,7 @@ What steps 1–3 take out is kept in `suppressed`, with why (--show-suppressed l
 from __future__ import annotations
 
 from gklint.findings import Finding
-from gklint.policy import baseline, suppress
+from gklint.policy import suppress
 from gklint.policy.suppress import Suppressed
 
 
@@ -23,7 +23,9 @@ def apply(results, settings, use_baseline: bool = True, use_min_severity: bool =
         _config(r, s)
     if not use_baseline:
         return []
-    stale = baseline.apply(results, settings)
+    from gklint.policy import baseline  # hashing and JSON: only when a baseline is in use
+
+    stale = baseline.apply(results, settings) if any(s.baseline for s in settings) else []
     if use_min_severity:
         for r, s in zip(results, settings):
             r.findings = [f for f in r.findings if not suppress.below(f, s.min_severity)]

@@ -8,7 +8,6 @@ and the offending text — never a paragraph number or a line, which move whenev
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections import Counter
@@ -46,6 +45,8 @@ def relpath(path: str, baseline_file: str) -> str:
 
 
 def fingerprint(rel: str, f: Finding) -> str:
+    import hashlib  # here: a run without a baseline never needs it
+
     return hashlib.sha256(f"{rel}\0{key(f)}".encode()).hexdigest()[:16]
 
 

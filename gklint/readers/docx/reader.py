@@ -148,6 +148,8 @@ def _is_pipe_row(block) -> bool:
 def _pipe_tables(blocks: list) -> list:
     """Markdown tables typed or pasted into Word as paragraphs ('| 自然人 | 商业企业 |', a '|---|' line under
     the header) read as tables, blank cells kept, as the text reader reads them in a .md file."""
+    if not any(_is_pipe_row(b) for b in blocks):
+        return blocks  # the common case: no text reader to import
     from gklint.readers.text import _MD_SEPARATOR
 
     out, i = [], 0
