@@ -145,7 +145,7 @@ def test_a_derived_rule_set_binds_once(tmp_path, monkeypatch):
 
     calls = []
     real = engine.bind
-    monkeypatch.setattr(engine, "bind", lambda doc, rs=None: calls.append(rs.name) or real(doc, rs))
+    monkeypatch.setattr(engine, "bind", lambda doc, rs=None, known=None: calls.append(rs.name) or real(doc, rs, known))
     child = tmp_path / "child.toml"
     child.write_text('[ruleset]\nname = "child"\nextends = "gb2021"\n'
                      '[tables.T3]\nrows = [{ key = "五", label = "五、本年不予受理数量", match = ["本年不予受理数量"] }]\n',
