@@ -76,17 +76,3 @@ def _extract_suppressed(args, reports, status: int) -> int:
         text = to_markdown(rep) + "\n## 已忽略的问题\n\n" + (render([res]) or "（没有）\n")
         print(clean(text, keep_newlines=True), end="")
     return status
-
-
-def _show_settings(args, resolver) -> int:
-    import json
-
-    for path in args.paths:
-        s = resolver.for_path(path)
-        print(f"# {path}: " + (f"配置文件 {s.source}" if s.source else "没有配置文件，使用默认设置"))
-        for key, value in s.to_dict().items():
-            if key not in ("source",):
-                print(f"{key} = {json.dumps(value, ensure_ascii=False)}")
-    return EXIT_OK
-
-

@@ -16,10 +16,9 @@ from lxml import etree
 
 from gklint.readers.docx import locate
 from gklint.findings import Finding
-from gklint.readers.docx.locate import DOC_RELS, DOCUMENT, W
+from gklint.readers.docx.locate import DOCUMENT, W
 
-from gklint.output.package import (CONTENT_TYPES, _add_override, _add_relationship, _boundary,  # noqa: F401
-                                   _comment, _int, _serialize, _write)
+from gklint.output.package import _boundary, _comment, _int, write_copy
 
 SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
 
@@ -81,13 +80,7 @@ def annotate(pkg, dst: str, findings: list[Finding], title_para: int | None = No
         croot.append(_comment(str(next_id), comment_text(f), stamp))
         out.placed.append(placed)
         next_id += 1
-    parts[DOCUMENT] = _serialize(root)
-    parts[part] = _serialize(croot)
-    for name, change in ((CONTENT_TYPES, lambda d: _add_override(d, part)), (DOC_RELS, _add_relationship)):
-        changed = change(parts.get(name))
-        if changed is not None:
-            parts[name] = changed
-    _write(dst, infos, parts)
+    write_copy(dst, infos, parts, root, croot, part)
     return out
 
 

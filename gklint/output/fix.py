@@ -19,8 +19,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from gklint.output.package import (AUTHOR, CONTENT_TYPES, _add_override, _add_relationship, _boundary, _comment,
-                                   _int, _serialize, _write)
+from gklint.output.package import AUTHOR, CONTENT_TYPES, _boundary, _comment, _int, write_copy
 from gklint.checks.fixes import Edit
 from gklint.readers.docx import locate
 from gklint.readers.docx.locate import DOC_RELS, DOCUMENT, W
@@ -83,13 +82,7 @@ def fix_docx(pkg, dst: str | None, edits: list[Edit], now: dt.datetime | None = 
     out.after = _lines(root, locator)
     if dst is None or not out.applied:
         return out
-    parts[DOCUMENT] = _serialize(root)
-    parts[part] = _serialize(croot)
-    for name, change in ((CONTENT_TYPES, lambda d: _add_override(d, part)), (DOC_RELS, _add_relationship)):
-        changed = change(parts.get(name))
-        if changed is not None:
-            parts[name] = changed
-    _write(dst, infos, parts, check=_readable)
+    write_copy(dst, infos, parts, root, croot, part, check=_readable)
     return out
 
 

@@ -14,7 +14,7 @@ from lxml import etree
 
 from gklint.readers.docx import locate
 from gklint.output.validate import check_readable
-from gklint.readers.docx.locate import COMMENTS_REL, W
+from gklint.readers.docx.locate import COMMENTS_REL, DOC_RELS, DOCUMENT, W
 
 AUTHOR, INITIALS = "gklint", "GK"
 CONTENT_TYPES = "[Content_Types].xml"
@@ -60,6 +60,18 @@ def _write(dst: str, infos, parts: dict, check=None) -> None:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def write_copy(dst: str, infos, parts: dict, root, croot, comments_part: str, check=None) -> None:
+    """The edited document.xml and comments part into the package (its content types and relationships
+    declaring the comments part when it is new), written to `dst` as _write writes it."""
+    parts[DOCUMENT] = _serialize(root)
+    parts[comments_part] = _serialize(croot)
+    for name, change in ((CONTENT_TYPES, lambda d: _add_override(d, comments_part)), (DOC_RELS, _add_relationship)):
+        changed = change(parts.get(name))
+        if changed is not None:
+            parts[name] = changed
+    _write(dst, infos, parts, check)
 
 
 def _add_override(data: bytes | None, part: str) -> bytes | None:

@@ -123,15 +123,13 @@ def _norm_prefix_len(raw: str, target: str) -> int | None:
 
 def _heading_end(text: str, specs: list[SectionSpec]) -> int | None:
     """Where a numbered heading run into the text of its paragraph ends, if it is one."""
+    end = _title_end(text, specs)
+    if end is not None:
+        return end
     number, rest = heading_number(text)
     if not number:
         return None
     offset = len(text) - len(rest)
-    for spec in specs:
-        for title in [spec.title] + spec.variants:
-            n = _norm_prefix_len(rest, norm(title))
-            if n is not None:
-                return offset + n
     m = _HEAD_END.search(rest[:HEAD_WINDOW]) or _BODY_YEAR.search(rest[:HEAD_WINDOW])
     if m and any(_has_keywords(rest[:m.end()], spec) for spec in specs):
         return offset + m.end()
