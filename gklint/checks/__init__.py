@@ -50,7 +50,7 @@ class Context:
 # Findings the engine itself raises, not a rule set (so they cannot be disabled).
 ENGINE_RULES = {
     "GK001": Rule("GK001", "engine", "unreadable", "error", "文件无法读取，或不是 gklint 支持的格式",
-                  doc="文件为空、损坏、加密、格式不支持（.doc、.wps）或编码无法识别时报告，说明具体原因。"
+                  doc="文件为空、损坏、加密、格式不支持（或 .doc、.wps 而本机没有 LibreOffice）或编码无法识别时报告，说明具体原因。"
                       "此问题不能通过 ignore 关闭：无法检查的文件不应被当作合格。",
                   example="把旧版 Word 的 .doc 文件改名为 .docx 后检查。",
                   remedy="用 Word 或 WPS 另存为 .docx，或导出为 UTF-8 文本后再检查。"),
