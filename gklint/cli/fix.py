@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import os
 
-from gklint.cli.common import (AGENCY_HELP, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, RULESET_HELP, catalog_or_error,
-                               error)
+from gklint.cli.common import (AGENCY_HELP, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, RULESET_HELP,
+                               catalog_or_error, error)
 
 FIXABLE = (".docx", ".txt", ".text", ".md", ".markdown")
 
@@ -95,7 +95,7 @@ def _fix_files(args, files, settings, outputs, cannot) -> int:
     for r, s in zip(results, settings):
         if r.unreadable:
             error(f"{r.path}: {r.findings[0].message}，未修改")
-            status = EXIT_ERROR
+            status = status if status == EXIT_ERROR else EXIT_UNREADABLE  # as check: 2, then 3, then 1
             continue
         findings = r.findings
         if r.skipped or not findings:

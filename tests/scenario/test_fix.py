@@ -207,6 +207,16 @@ def test_text_keeps_its_encoding_and_diff_writes_nothing(tmp_path, capsys):
     assert fixed == src.read_bytes().replace(old, old.replace(b"40", b"39"))
 
 
+def test_a_damaged_file_exits_3_as_check_does_and_the_others_are_fixed(tmp_path, capsys):
+    data = consistent_data()
+    _total(data)
+    good = build_docx(tmp_path / "good.docx", data=data)
+    (tmp_path / "broken.docx").write_bytes(good.read_bytes()[:5000])
+    assert main(["fix", str(tmp_path)]) == 3
+    assert "broken.docx: 无法读取文件" in capsys.readouterr().err
+    assert (tmp_path / "good.gklint-fix.docx").is_file() and not (tmp_path / "broken.gklint-fix.docx").exists()
+
+
 @pytest.mark.parametrize("suffix", [".html", ".pdf"])
 def test_html_and_pdf_cannot_be_fixed(tmp_path, capsys, suffix):
     src = tmp_path / f"r{suffix}"
