@@ -18,7 +18,7 @@ import zipfile
 from gklint.document import Cell, Document, Loc, Paragraph, ReadError, Table, number_tables
 from gklint.readers.docx.numbering import W, Numbering
 from gklint.readers.docx.chunks import read_chunks, splice_chunks
-from gklint.readers.docx.normalise import hidden_styles, normalise_document, strict_to_transitional
+from gklint.readers.docx.normalise import hidden_styles, normalise_document, slim, strict_to_transitional
 from gklint.readers.docx.package import DOCUMENT, open_package
 
 PHANTOM_TWIPS = 30
@@ -48,9 +48,8 @@ def read_docx(path, depth: int = 0) -> Document:
         numbering = Numbering.from_xml(pkg.get("word/numbering.xml"), styles)
         pkg.hidden = frozenset(hidden_styles(styles))
         pkg.normalised = normalise_document(pkg.parts[DOCUMENT], set(pkg.hidden), stamped=True)
-        # what Word shows (a Strict package: its mapped copy), in memory; the file itself is never written
-        changed = pkg.normalised or (pkg.parts[DOCUMENT] if strict else None)
-        source = io.BytesIO(_with_document(pkg, changed) if changed else pkg.data)
+        # what Word shows (a Strict package: its mapped copy), slimmed, in memory; the file is never written
+        source = io.BytesIO(_with_document(pkg, slim(pkg.normalised or pkg.parts[DOCUMENT])))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # docx2python warns on chineseCounting; we render it ourselves
             with docx2python(source, duplicate_merged_cells=False) as dx:
