@@ -6,7 +6,8 @@ import html
 from functools import lru_cache
 from importlib import resources
 
-ASSETS = {"page.js": "text/javascript; charset=utf-8", "page.css": "text/css; charset=utf-8"}
+ASSETS = {"page.js": "text/javascript; charset=utf-8", "page.css": "text/css; charset=utf-8",
+          "board.js": "text/javascript; charset=utf-8"}
 
 
 @lru_cache(maxsize=None)
@@ -16,6 +17,11 @@ def _read(name: str) -> bytes:
 
 def index() -> bytes:
     return _read("index.html")
+
+
+def board() -> bytes:
+    """The office's board (gklint serve --store): its data comes from /api/board through static/board.js."""
+    return _read("board.html")
 
 
 def asset(name: str) -> tuple[bytes, str] | None:
