@@ -166,14 +166,13 @@ def _submission(request: Request, up, opts) -> bool:
 
 
 def _checked(request: Request, up, s, fmt: str, progress, submit: bool) -> tuple[str, list[str]]:
-    """In a thread: check the upload (and, to submit, pair with the store and keep each file before the answer
-    exists); the answer in `fmt` (JSON with the submission ids) and the ids."""
+    """In a thread: check the upload (with a store: paired with its reports of the year before; to submit, each
+    file kept before the answer exists); the answer in `fmt` (JSON with the submission ids) and the ids."""
+    store, user, captured = request.app.state.config.store, getattr(request.state, "user", None), []
+    across = office.across(store, user, captured) if store is not None else None
+    results, stale, elapsed = checking.check(up, s, request.app.state.pool, progress, across)
     if not submit:
-        results, stale, elapsed = checking.check(up, s, request.app.state.pool, progress)
         return checking.render(fmt, results, stale, elapsed), []
-    store, user, captured = request.app.state.config.store, request.state.user, []
-    results, stale, elapsed = checking.check(up, s, request.app.state.pool, progress,
-                                             office.across(store, user, captured))
     try:
         kept = office.keep(store, user, checking.files(up), results, captured, stale, elapsed, s)
     except (OSError, StoreError, sqlite3.Error) as exc:  # not kept: say so, never answer as if it were
