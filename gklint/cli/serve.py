@@ -90,7 +90,7 @@ def _users_list(args) -> int:
         print("还没有用户：用 gklint serve users add 名称 --store 文件夹 添加")
     for u in users:
         role = "政务公开办" if u["role"] == "office" else "科室"
-        print(f"{u['name']}\t{role}\t提交 {u['submissions']} 份\t添加于 {u['created_at'][:19].replace('T', ' ')} UTC")
+        print(f"{u['name']}  {role}  提交 {u['submissions']} 份")
     return EXIT_OK
 
 

@@ -63,7 +63,7 @@ def test_users_on_the_command_line(tmp_path):
     again = gklint("serve", "users", "add", "区教育局", "--store", str(store))
     assert again.returncode == 2 and "已有名为“区教育局”的用户" in again.stderr.decode()
     listed = gklint("serve", "users", "list", "--store", str(store)).stdout.decode()
-    assert "区教育局\t科室" in listed and "政务公开办\t政务公开办" in listed and token not in listed
+    assert "区教育局  科室  提交 0 份" in listed and "政务公开办  政务公开办" in listed and token not in listed
     db = (store / "gklint.sqlite").read_bytes()
     assert token.encode() not in db and hashlib.sha256(token.encode()).hexdigest().encode() in db  # only a hash
     removed = gklint("serve", "users", "remove", "区教育局", "--store", str(store))
