@@ -243,10 +243,8 @@ async def api_board_xlsx(request: Request) -> Response:
     refused, got = await _board(request)
     if refused is not None:
         return refused
-    try:
-        from gklint.output.xlsx import workbook
-    except ImportError:
-        return _error(501, "这一版 gklint 还不能导出 Excel；请用 /api/board.csv")
+    from gklint.output.xlsx import MissingLibrary, workbook
+
     year, rows, missing = got
     store = _store(request)
 
@@ -258,7 +256,10 @@ async def api_board_xlsx(request: Request) -> Response:
                 out.append({**sub["findings"], "submitted_at": sub["submitted_at"], "submission_id": sub["id"]})
         return workbook(out, missing)
 
-    body = await run_in_threadpool(files)
+    try:
+        body = await run_in_threadpool(files)
+    except MissingLibrary as exc:
+        return _error(501, f"{exc}；或下载 /api/board.csv")
     return Response(body, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f"attachment; filename=\"board-{year}.xlsx\""})
 

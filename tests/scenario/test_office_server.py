@@ -216,6 +216,15 @@ def test_the_board_expected_agencies_and_the_csv(office):
     table = httpx.get(f"{office.url}/api/board.csv?year=2023", headers=bearer(boss), timeout=TIMEOUT)
     assert table.content.startswith("\ufeff".encode()) and table.text.splitlines()[0].lstrip("\ufeff").startswith("机关,状态")
     assert "'=HYPERLINK" in table.text and "\n=HYPERLINK" not in table.text
+    book = httpx.get(f"{office.url}/api/board.xlsx?year=2023", headers=bearer(boss), timeout=TIMEOUT)
+    assert book.status_code == 200 and book.headers["content-type"].startswith("application/vnd.openxmlformats")
+    import io
+
+    import openpyxl
+
+    cells = [str(c.value) for ws in openpyxl.load_workbook(io.BytesIO(book.content)).worksheets
+             for row in ws.iter_rows() for c in row if c.value is not None]
+    assert "某区教育局" in cells and "某区卫生健康委员会" in cells and "GK601" in cells
     page = httpx.get(f"{office.url}/board", headers=bearer(boss), timeout=TIMEOUT)
     assert page.status_code == 200 and "收报汇总" in page.text and "<script src=\"/static/board.js\">" in page.text
     js = httpx.get(f"{office.url}/static/board.js", headers=bearer(boss), timeout=TIMEOUT).text
