@@ -323,7 +323,7 @@ async def board_page(request: Request) -> Response:
     if _store(request) is None:
         return Response("未启用收报：启动服务时加 --store 文件夹", 404, media_type="text/plain; charset=utf-8")
     if not request.state.user.office:
-        return Response("只有政务公开办（办公室令牌）可以查看汇总", 403, media_type="text/plain; charset=utf-8")
+        return Response(page.notice("只有政务公开办（办公室令牌）可以查看汇总"), 403, media_type="text/html; charset=utf-8")
     return Response(page.board(), media_type="text/html; charset=utf-8")
 
 

@@ -30,6 +30,15 @@ def asset(name: str) -> tuple[bytes, str] | None:
     return _read(name), ASSETS[name]
 
 
+def notice(message: str) -> str:
+    """A page saying one thing (a department asking for the board): the look of the sign-in page."""
+    return ("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+            "<link rel=\"icon\" href=\"data:,\"><link rel=\"stylesheet\" href=\"/static/page.css\">"
+            "<title>gklint 年度报告检查</title></head><body><main class=\"sign-in\">"
+            f"<p class=\"error\" role=\"alert\">{html.escape(message)}</p><p><a href=\"/\">返回上传页面</a></p>"
+            "</main></body></html>\n")
+
+
 def sign_in(message: str = "") -> str:
     note = f'<p class="error" role="alert">{html.escape(message)}</p>' if message else ""
     return ("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
