@@ -166,7 +166,10 @@ def board(store: Store, year: int | None) -> tuple[int, list[dict], list[str]]:
     from gklint.run.pairing import same_agency
 
     every = store.submissions()
-    year = year or max([r["year"] for r in every if r["year"]] or [0]) or None
+    if not year:  # the latest year submitted; before any submission, last year (reports are due in January)
+        from datetime import date
+
+        year = max([r["year"] for r in every if r["year"]] or [date.today().year - 1])
     latest: dict[str, dict] = {}
     for r in every:
         if r["year"] == year and r["agency_key"]:

@@ -231,6 +231,17 @@ def test_the_board_expected_agencies_and_the_csv(office):
     assert "innerHTML" not in js and "textContent" in js
 
 
+def test_an_empty_board_is_last_year(tmp_path):
+    store = open_store(str(tmp_path / "store"))
+    boss = store.add_user("公开办", "office")
+    served = Served(tmp_path, "--store", str(tmp_path / "store"))
+    try:
+        board = httpx.get(f"{served.url}/api/board", headers=bearer(boss), timeout=TIMEOUT).json()
+        assert board["year"] == time.gmtime().tm_year - 1 and board["rows"] == []
+    finally:
+        served.stop()
+
+
 def test_without_a_store_the_office_routes_are_absent(tmp_path):
     served = Served(tmp_path)
     try:
