@@ -108,6 +108,10 @@ def _check(args) -> int:
         base = resolver.for_path(".")
     except ConfigError as exc:
         return error(f"配置错误：{exc}")
+    why = None if args.statistics else output.unusable(args.format or base.output_format, args.output_file,
+                                                       sys.stdout)
+    if why:
+        return error(why)
     from gklint.checks import catalog
 
     try:  # a broken rule set is the user's configuration error, reported once, before any file is read
@@ -302,7 +306,15 @@ def _emit(args, fmt, results, elapsed, unsupported=(), stale=(), hidden=0) -> No
             text += tail
     elif stale:
         sys.stderr.write(render_stale(stale))
-    if text is not None:
+    if isinstance(text, bytes):  # a workbook: to the file, or to a pipe (unusable() refused a terminal)
+        if args.output_file:
+            with open(args.output_file, "wb") as fh:
+                fh.write(text)
+        else:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(text)
+            sys.stdout.buffer.flush()
+    elif text is not None:
         if args.output_file:
             with open(args.output_file, "w", encoding="utf-8") as fh:
                 fh.write(text)

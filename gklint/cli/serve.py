@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
 import ipaddress
 import os
 import sys
 
-from gklint.cli.common import EXIT_OK, error
+from gklint.cli.common import EXIT_ERROR, EXIT_OK, Parser, error
 
 INSTALL = "gklint serve 需要 starlette、uvicorn 和 python-multipart，请先安装：pip install 'gklint[serve]'"
 
@@ -27,7 +28,80 @@ def add(sub) -> None:
     sv.add_argument("--max-file-size", type=float, default=50.0, metavar="MB", help="每个文件的大小上限（默认 50 MB）")
     sv.add_argument("--max-files", type=int, default=100, metavar="N", help="每次上传的文件数上限（默认 100）")
     sv.add_argument("--max-upload", type=float, default=500.0, metavar="MB", help="每次上传的总大小上限（默认 500 MB）")
+    sv.add_argument("--store", metavar="文件夹",
+                    help="收报：保存每份上传的报告及其检查结果（政务公开办收各科室的报告）；令牌用 users add 发放")
+    sv.add_argument("--export", metavar="文件夹", help="与 --store 一起：把收到的全部报告和结果导出到这个文件夹，然后退出")
     sv.set_defaults(run=_serve)
+    users = sv.add_subparsers(dest="serve_command", metavar="子命令", parser_class=Parser).add_parser(
+        "users", help="收报服务的用户（科室、政务公开办）：添加、列出、撤销令牌",
+        description="收报服务（--store）的用户：每个科室一个令牌，只能提交和查看本科室的报告；"
+                    "政务公开办的令牌（--office）可以查看所有提交和汇总。")
+    users.set_defaults(run=lambda args: users.print_help() or EXIT_ERROR)
+    verbs = users.add_subparsers(dest="users_command", metavar="操作", parser_class=Parser)
+    store = dict(metavar="文件夹", required=True, default=argparse.SUPPRESS,  # SUPPRESS: not over serve's own
+                 help="收报数据所在的文件夹（与 gklint serve --store 相同）")
+    add_ = verbs.add_parser("add", help="添加用户并显示其令牌（令牌只显示这一次）")
+    add_.add_argument("name", metavar="名称", help="科室或单位名称，如 区教育局")
+    add_.add_argument("--office", action="store_true", help="政务公开办：可查看所有科室的提交和汇总")
+    add_.add_argument("--store", **store)
+    add_.set_defaults(run=_users_add)
+    list_ = verbs.add_parser("list", help="列出用户")
+    list_.add_argument("--store", **store)
+    list_.set_defaults(run=_users_list)
+    remove = verbs.add_parser("remove", help="删除用户，撤销其令牌（已提交的报告保留）")
+    remove.add_argument("name", metavar="名称")
+    remove.add_argument("--store", **store)
+    remove.set_defaults(run=_users_remove)
+
+
+def _open(path: str, create: bool):
+    from gklint.serve.store import StoreError, open_store
+
+    try:
+        return open_store(path, create)
+    except StoreError as exc:
+        error(str(exc))
+        return None
+
+
+def _users_add(args) -> int:
+    from gklint.serve.store import StoreError
+
+    store = _open(args.store, True)
+    if store is None:
+        return EXIT_ERROR
+    try:
+        token = store.add_user(args.name, "office" if args.office else "department")
+    except StoreError as exc:
+        return error(str(exc))
+    who = "政务公开办用户（可查看所有提交和汇总）" if args.office else "科室（只能提交和查看本科室的报告）"
+    print(f"已添加{who}：{args.name.strip()}")
+    print("令牌如下，只显示这一次，请交给该用户（页面登录时输入，或作 Authorization: Bearer 令牌）：")
+    print(token)
+    return EXIT_OK
+
+
+def _users_list(args) -> int:
+    store = _open(args.store, False)
+    if store is None:
+        return EXIT_ERROR
+    users = store.users()
+    if not users:
+        print("还没有用户：用 gklint serve users add 名称 --store 文件夹 添加")
+    for u in users:
+        role = "政务公开办" if u["role"] == "office" else "科室"
+        print(f"{u['name']}  {role}  提交 {u['submissions']} 份")
+    return EXIT_OK
+
+
+def _users_remove(args) -> int:
+    store = _open(args.store, False)
+    if store is None:
+        return EXIT_ERROR
+    if not store.remove_user(args.name.strip()):
+        return error(f"没有名为“{args.name.strip()}”的用户（gklint serve users list 可列出全部）")
+    print(f"已撤销“{args.name.strip()}”的令牌；其已提交的报告保留在收报数据中")
+    return EXIT_OK
 
 
 def is_loopback(host: str) -> bool:
@@ -53,7 +127,18 @@ def _serve(args) -> int:
 
     token = args.token or os.environ.get("GKLINT_TOKEN") or None
     loopback = is_loopback(args.host)
-    if not loopback and not token:
+    store = None
+    if args.export and not args.store:
+        return error("--export 需要与 --store 一起使用：导出哪一份收报数据")
+    if args.store:
+        if token:
+            return error("--store 时每个用户有自己的令牌（gklint serve users add 发放），不能再用 --token 或 GKLINT_TOKEN")
+        store = _open(args.store, not args.export)
+        if store is None:
+            return EXIT_ERROR
+        if args.export:
+            return _export(store, args.export)
+    elif not loopback and not token:
         return error(f"--host {args.host} 不是本机地址，其他电脑也能访问这台服务：必须用 --token 令牌 或环境变量 "
                      "GKLINT_TOKEN 设置访问令牌，才能启动")
     if min(args.max_file_size, args.max_upload, args.max_files, args.time_limit) <= 0 or (args.workers or 1) < 1:
@@ -67,7 +152,7 @@ def _serve(args) -> int:
     if isinstance(sock, str):
         return error(sock)
     port = sock.getsockname()[1]
-    config = Config(token=token, loopback=loopback, server=server, time_limit=args.time_limit,
+    config = Config(token=token, loopback=loopback, server=server, time_limit=args.time_limit, store=store,
                     workers=args.workers or max(2, os.cpu_count() or 2),
                     limits=Limits(int(args.max_file_size * MB), args.max_files, int(args.max_upload * MB)))
     app = create_app(config)
@@ -77,6 +162,11 @@ def _serve(args) -> int:
     print(f"gklint serve 已启动：请在浏览器中打开 {url}", flush=True)
     if everywhere:
         print("局域网中的其他电脑：把地址中的 127.0.0.1 换成本机的 IP 地址；在页面上输入令牌登录。", flush=True)
+    if store is not None:
+        users, count = store.users(), len(store.submissions())
+        print(f"收报数据：{store.root}（{len(users)} 个用户，{count} 份提交）；每个请求都需要用户的令牌。", flush=True)
+        if not any(u["role"] == "office" for u in users):
+            print(f"还没有政务公开办的令牌：gklint serve users add --office 名称 --store {args.store}", flush=True)
     print("按 Ctrl+C 停止。", flush=True)
     if not args.no_browser and loopback and _desktop():
         import threading
@@ -101,6 +191,17 @@ def _serve(args) -> int:
         app.state.pool.stop()
         sock.close()
     print("gklint serve 已停止", file=sys.stderr, flush=True)
+    return EXIT_OK
+
+
+def _export(store, folder: str) -> int:
+    from gklint.serve.export import ExportError, export
+
+    try:
+        n = export(store, folder)
+    except ExportError as exc:
+        return error(str(exc))
+    print(f"已导出 {n} 份提交到 {folder}（submissions.json、users.json 和 files/ 中的原文件）")
     return EXIT_OK
 
 

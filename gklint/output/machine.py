@@ -36,13 +36,16 @@ def concise(results) -> str:
     return "".join(line + "\n" for line in out)
 
 
-def to_json(results, summary: dict) -> str:
+def file_dict(r) -> dict:
+    """One file of the JSON output (the xlsx workbook is built from these too)."""
     from gklint.output.summary import file_summary
 
-    files = []
-    for r in results:
-        s = file_summary(r)
-        files.append({**r.to_dict(), "agency": s["agency"], "counts": s["counts"], "layout": s["layout"]})
+    s = file_summary(r)
+    return {**r.to_dict(), "agency": s["agency"], "counts": s["counts"], "layout": s["layout"]}
+
+
+def to_json(results, summary: dict) -> str:
+    files = [file_dict(r) for r in results]
     return json_safe(json.dumps({"files": files, "summary": summary},
                                 ensure_ascii=False, indent=2)) + "\n"
 

@@ -78,7 +78,15 @@ def get(k: str, path: str) -> FileResult | None:
     a run, whoever wrote it (an older gklint, a crash half-way, a hand edit)."""
     try:
         with open(_entry(k), encoding="utf-8") as fh:
-            d = json.load(fh)
+            return from_data(json.load(fh), path)
+    except Exception:  # noqa: BLE001 - any malformed entry is a miss
+        return None
+
+
+def from_data(d: dict, path: str) -> FileResult | None:
+    """A result from its serialised form (`to_data`), named `path`; None when the data is malformed or stale.
+    Also how `gklint serve --store` restores a stored report's facts."""
+    try:
         from gklint.policy.suppress import Directive, Suppressed
 
         result = FileResult(path, d["template"], d.get("ruleset_path"), d["report_year"],
@@ -89,6 +97,16 @@ def get(k: str, path: str) -> FileResult | None:
         return result if _valid(result) else None
     except Exception:  # noqa: BLE001 - any malformed entry is a miss
         return None
+
+
+def to_data(result: FileResult) -> dict:
+    """The serialised form of a result (JSON-ready): the cache entry."""
+    return {"template": result.template, "ruleset_path": result.ruleset_path, "report_year": result.report_year,
+            "unreadable": result.unreadable, "skipped": result.skipped,
+            "agency": result.agency, "layout": result.layout, "facts": result.facts,
+            "findings": [f.to_dict() for f in result.findings],
+            "suppressed": [x.to_dict() for x in result.suppressed],
+            "directives": [x.to_dict() for x in result.directives]}
 
 
 def _valid(r: FileResult) -> bool:
@@ -115,12 +133,7 @@ def put(k: str, result: FileResult) -> None:
     if cache_dir() in _unwritable:
         return
     entry = _entry(k)
-    data = {"template": result.template, "ruleset_path": result.ruleset_path, "report_year": result.report_year,
-            "unreadable": result.unreadable, "skipped": result.skipped,
-            "agency": result.agency, "layout": result.layout, "facts": result.facts,
-            "findings": [f.to_dict() for f in result.findings],
-            "suppressed": [x.to_dict() for x in result.suppressed],
-            "directives": [x.to_dict() for x in result.directives]}
+    data = to_data(result)
     tmp = f"{entry}.{os.getpid()}.tmp"
     try:
         _prepare(os.path.dirname(entry))

@@ -13,6 +13,7 @@ import json
 import os
 import re
 import shutil
+import sqlite3
 import tempfile
 from dataclasses import dataclass, field
 from urllib.parse import quote
@@ -24,7 +25,8 @@ from starlette.responses import JSONResponse, RedirectResponse, Response, Stream
 from starlette.routing import Route
 
 from gklint import __version__
-from gklint.serve import checking, page
+from gklint.serve import checking, office, page
+from gklint.serve.store import Store, StoreError, User
 from gklint.serve.upload import Limits, UploadError, receive
 from gklint.serve.worker import Failed, Pool
 
@@ -55,18 +57,30 @@ class Config:
     server: checking.Server = field(default_factory=lambda: checking.Server(os.getcwd()))
     workers: int = 2
     time_limit: float = 60.0
+    store: Store | None = None  # --store: the reviewing office's server (every request needs a user's token)
 
 
-def authorized(request: Request) -> bool:
-    """The one place that decides who may use the server: anyone without a token (loopback only), else a
-    request carrying it as `Authorization: Bearer …` or the sign-in cookie."""
-    token = request.app.state.config.token
-    if not token:
-        return True
+ANYONE = User(0, "", "office")  # without a store: whoever passes the one token (or the loopback check)
+
+
+def authorized(request: Request) -> User | None:
+    """The one place that decides who may use the server, and as whom. With a store: the user whose token the
+    request carries (`Authorization: Bearer …` or the sign-in cookie), on loopback too, so one department
+    never reaches another's submissions. Without: anyone without a token (loopback only), else a request
+    carrying it."""
+    config = request.app.state.config
     given = request.headers.get("authorization", "")
-    if given[:7].lower() == "bearer " and hmac.compare_digest(given[7:].strip().encode(), token.encode()):
-        return True
-    return hmac.compare_digest(request.cookies.get(COOKIE, ""), _cookie_value(token))
+    bearer = given[7:].strip() if given[:7].lower() == "bearer " else None
+    if config.store is not None:
+        if bearer is not None:
+            return config.store.user_for_token(bearer)
+        return config.store.user_for_cookie(request.cookies.get(COOKIE, ""))
+    token = config.token
+    if not token:
+        return ANYONE
+    if bearer is not None and hmac.compare_digest(bearer.encode(), token.encode()):
+        return ANYONE
+    return ANYONE if hmac.compare_digest(request.cookies.get(COOKIE, ""), _cookie_value(token)) else None
 
 
 def _cookie_value(token: str) -> str:
@@ -92,27 +106,37 @@ async def static(request: Request) -> Response:
 
 
 async def sign_in(request: Request) -> Response:
-    token = request.app.state.config.token
-    if request.method == "GET" or not token:
+    config = request.app.state.config
+    token, store = config.token, config.store
+    if request.method == "GET" or not (token or store):
         return Response(page.sign_in(), 200, media_type="text/html; charset=utf-8")
-    if int(request.headers.get("content-length") or 0) > 4096:
+    if not (request.headers.get("content-length") or "0").isdigit() or int(request.headers["content-length"]) > 4096:
         return _error(413, "登录请求过大")
     form = await request.form()
     given = str(form.get("token", ""))
-    if not hmac.compare_digest(given.encode(), token.encode()):
+    if store is not None:
+        user = await run_in_threadpool(store.user_for_token, given)
+        cookie, home = (store.cookie(user), "/board" if user.office else "/") if user else (None, "/")
+    else:
+        ok = hmac.compare_digest(given.encode(), token.encode())
+        cookie, home = (_cookie_value(token) if ok else None), "/"
+    if cookie is None:
         await asyncio.sleep(1)  # guessing tokens is slow
         return Response(page.sign_in("令牌不正确，请重新输入"), 401, media_type="text/html; charset=utf-8")
-    response = RedirectResponse("/", 303)
-    response.set_cookie(COOKIE, _cookie_value(token), httponly=True, samesite="strict")
+    response = RedirectResponse(home, 303)
+    response.set_cookie(COOKIE, cookie, httponly=True, samesite="strict")
     return response
 
 
 async def health(request: Request) -> Response:
     c = request.app.state.config
-    return JSONResponse({"status": "ok", "version": __version__, "formats": list(checking.FORMATS),
-                         "downloads": [d.__dict__ for d in DOWNLOADS],
-                         "limits": {"file_size": c.limits.file_size, "files": c.limits.files,
-                                    "total": c.limits.total, "time_limit": c.time_limit}})
+    answer = {"status": "ok", "version": __version__, "formats": list(checking.FORMATS),
+              "downloads": [d.__dict__ for d in DOWNLOADS],
+              "limits": {"file_size": c.limits.file_size, "files": c.limits.files,
+                         "total": c.limits.total, "time_limit": c.time_limit}}
+    if c.store is not None:  # the page says that uploads are kept, and to whom
+        answer["store"] = {"user": request.state.user.name, "role": request.state.user.role}
+    return JSONResponse(answer)
 
 
 async def api_check(request: Request) -> Response:
@@ -121,14 +145,40 @@ async def api_check(request: Request) -> Response:
         s = checking.settings(opts, request.app.state.config.server)
         if not checking.files(up):
             raise UploadError(400, "没有上传文件：把报告放在字段 file 中（可重复）")
+        submit = _submission(request, up, opts)
         if opts.progress:
-            return _progress(request, up, s, opts.output_format, directory)
-        results, stale, elapsed = await run_in_threadpool(checking.check, up, s, request.app.state.pool)
+            return _progress(request, up, s, opts.output_format, directory, submit)
+        body, ids = await run_in_threadpool(_checked, request, up, s, opts.output_format, None, submit)
         shutil.rmtree(directory, ignore_errors=True)
-        body = checking.render(opts.output_format, results, stale, elapsed)
-        return Response(body, media_type=f"{checking.FORMATS[opts.output_format]}; charset=utf-8")
+        headers = {"X-Gklint-Submissions": ",".join(ids)} if submit else None
+        return Response(body, media_type=f"{checking.FORMATS[opts.output_format]}; charset=utf-8", headers=headers)
 
     return await _with_upload(request, handle)
+
+
+def _submission(request: Request, up, opts) -> bool:
+    """Whether this check is kept as submissions: with a store, unless the form says keep=0 (a check only)."""
+    if request.app.state.config.store is None or up.fields.get("keep", "1").lower() in ("0", "false", "no"):
+        return False
+    if opts.config_text is not None:  # the office's configuration applies to every department's submission
+        raise UploadError(400, "提交的报告按服务器的配置检查：不能同时上传 config（只检查、不提交时可用 keep=0）")
+    return True
+
+
+def _checked(request: Request, up, s, fmt: str, progress, submit: bool) -> tuple[str, list[str]]:
+    """In a thread: check the upload (with a store: paired with its reports of the year before; to submit, each
+    file kept before the answer exists); the answer in `fmt` (JSON with the submission ids) and the ids."""
+    store, user, captured = request.app.state.config.store, getattr(request.state, "user", None), []
+    across = office.across(store, user, captured) if store is not None else None
+    results, stale, elapsed = checking.check(up, s, request.app.state.pool, progress, across)
+    if not submit:
+        return checking.render(fmt, results, stale, elapsed), []
+    try:
+        kept = office.keep(store, user, checking.files(up), results, captured, stale, elapsed, s)
+    except (OSError, StoreError, sqlite3.Error) as exc:  # not kept: say so, never answer as if it were
+        raise UploadError(507, f"检查已完成，但无法保存提交（{type(exc).__name__}: {exc}），请稍后重试") from None
+    body = checking.render(fmt, results, stale, elapsed)
+    return (office.with_ids(body, kept) if fmt == "json" else body), [sid for sid, _ in kept]
 
 
 def _docx_copy(download: Download, make, what: str, header: str):
@@ -177,6 +227,7 @@ ROUTES = [
     Route("/api/check", api_check, methods=["POST"]),
     Route("/api/annotate", api_annotate, methods=["POST"]),
     Route("/api/fix", api_fix, methods=["POST"]),
+    *office.ROUTES,  # the reviewing office's routes: 404 without --store
 ]
 PUBLIC = ("/login", "/static/page.css")  # reachable without the token: the sign-in form and its look
 
@@ -203,7 +254,7 @@ async def _with_upload(request: Request, handle) -> Response:
             shutil.rmtree(directory, ignore_errors=True)
 
 
-def _progress(request: Request, up, s, fmt: str, directory: str) -> StreamingResponse:
+def _progress(request: Request, up, s, fmt: str, directory: str, submit: bool = False) -> StreamingResponse:
     """The page's view of a check: one JSON line when the upload is in, one per file as it is checked, and
     a last one carrying the answer in `fmt` (or the error)."""
     loop = asyncio.get_running_loop()
@@ -213,10 +264,11 @@ def _progress(request: Request, up, s, fmt: str, directory: str) -> StreamingRes
 
     def work():
         try:
-            results, stale, elapsed = checking.check(up, s, request.app.state.pool, progress=lambda i, r: put(
-                {"event": "file", "index": i, "path": r.path, "unreadable": r.unreadable, "skipped": r.skipped}))
+            body, ids = _checked(request, up, s, fmt, lambda i, r: put(
+                {"event": "file", "index": i, "path": r.path, "unreadable": r.unreadable, "skipped": r.skipped}),
+                submit)
             shutil.rmtree(directory, ignore_errors=True)
-            put({"event": "done", "format": fmt, "body": checking.render(fmt, results, stale, elapsed)})
+            put({"event": "done", "format": fmt, "body": body, **({"submissions": ids} if submit else {})})
         except UploadError as exc:
             put({"event": "error", "status": exc.status, "error": exc.message})
         except Exception as exc:  # never a silent stall of the page
@@ -253,7 +305,7 @@ def _attachment(uploaded: str, suffix: str) -> str:
 # --- the application ----------------------------------------------------------------------------------------
 
 def _host_ok(headers, config: Config) -> bool:
-    if config.token or not config.loopback:
+    if config.token or config.store is not None or not config.loopback:
         return True
     host = headers.get("host", "")
     name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
@@ -294,7 +346,7 @@ class Guard:
 
         if not _host_ok(request.headers, self.config):
             response = _error(403, "只接受以 127.0.0.1 或 localhost 访问（防止 DNS 重绑定）")
-        elif path not in PUBLIC and not authorized(request):
+        elif path not in PUBLIC and not _identify(scope, request):
             if is_api:
                 response = _error(401, "需要令牌：请求头 Authorization: Bearer 令牌，或先在页面登录",
                                   **{"WWW-Authenticate": "Bearer"})
@@ -303,6 +355,12 @@ class Guard:
         else:
             return await self.app(scope, receive, send_with_headers)
         await response(scope, receive, send_with_headers)
+
+
+def _identify(scope, request: Request) -> User | None:
+    user = authorized(request)
+    scope.setdefault("state", {})["user"] = user  # request.state.user in the routes
+    return user
 
 
 def _report_script() -> str:

@@ -12,7 +12,7 @@ from gklint.policy.config import AGENCY_KINDS, ConfigError, Overrides, Resolver,
 from gklint.serve.upload import FIELD_LIMIT, Upload, UploadError
 
 FORMATS = {"json": "application/json", "html": "text/html", "csv": "text/csv"}
-FIELDS = ("ruleset", "agency-kind", "config", "output-format", "progress")
+FIELDS = ("ruleset", "agency-kind", "config", "output-format", "progress", "keep")  # keep: --store only
 UPLOADED_CONFIG = "上传的配置（config 字段）"
 
 
@@ -113,8 +113,10 @@ def _uploaded_config(text: str) -> Settings:
     return parse(data, UPLOADED_CONFIG)
 
 
-def check(up: Upload, s: Settings, pool, progress=None):
-    """Check the uploaded reports: (results named by their uploaded names, stale baseline entries, seconds)."""
+def check(up: Upload, s: Settings, pool, progress=None, across=None):
+    """Check the uploaded reports: (results named by their uploaded names, stale baseline entries, seconds).
+    `across(results, settings)`: called after the run's own checks across years, before what is shown is
+    decided (the store pairs reports with its earlier ones there: gklint/serve/office.py)."""
     from gklint.policy import baseline
     from gklint.policy.apply import apply
     from gklint.run.runner import run
@@ -123,6 +125,8 @@ def check(up: Upload, s: Settings, pool, progress=None):
     named = files(up)
     paths = [p for _, p in named]
     results = run(paths, [s] * len(paths), 1, check_all=pool.check_all(dict((p, n) for n, p in named), progress))
+    if across is not None:
+        across(results, s)
     try:  # what is shown, as `gklint check` decides it (without --show-suppressed)
         stale = apply(results, [s] * len(results))
     except baseline.BaselineError as exc:

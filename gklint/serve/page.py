@@ -6,7 +6,8 @@ import html
 from functools import lru_cache
 from importlib import resources
 
-ASSETS = {"page.js": "text/javascript; charset=utf-8", "page.css": "text/css; charset=utf-8"}
+ASSETS = {"page.js": "text/javascript; charset=utf-8", "page.css": "text/css; charset=utf-8",
+          "board.js": "text/javascript; charset=utf-8"}
 
 
 @lru_cache(maxsize=None)
@@ -18,10 +19,24 @@ def index() -> bytes:
     return _read("index.html")
 
 
+def board() -> bytes:
+    """The office's board (gklint serve --store): its data comes from /api/board through static/board.js."""
+    return _read("board.html")
+
+
 def asset(name: str) -> tuple[bytes, str] | None:
     if name not in ASSETS:
         return None
     return _read(name), ASSETS[name]
+
+
+def notice(message: str) -> str:
+    """A page saying one thing (a department asking for the board): the look of the sign-in page."""
+    return ("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+            "<link rel=\"icon\" href=\"data:,\"><link rel=\"stylesheet\" href=\"/static/page.css\">"
+            "<title>gklint 年度报告检查</title></head><body><main class=\"sign-in\">"
+            f"<p class=\"error\" role=\"alert\">{html.escape(message)}</p><p><a href=\"/\">返回上传页面</a></p>"
+            "</main></body></html>\n")
 
 
 def sign_in(message: str = "") -> str:

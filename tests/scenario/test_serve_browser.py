@@ -129,3 +129,59 @@ def test_sign_in_through_the_page(tmp_path, browser):
         assert errors == []
     finally:
         served.stop()
+
+
+@pytest.mark.slow
+def test_a_department_submits_in_the_page_and_the_office_sees_it_on_the_board(tmp_path, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    from gklint.serve.store import open_store
+
+    store = open_store(str(tmp_path / "store"))
+    department, office = store.add_user("区教育局"), store.add_user("政务公开办", "office")
+    served = Served(tmp_path, "--store", str(tmp_path / "store"))
+
+    def sign_in(token):
+        browser.delete_all_cookies()
+        browser.get(served.url + "/")
+        browser.find_element(By.ID, "token").send_keys(token)
+        browser.find_element(By.CSS_SELECTOR, "form button").click()
+
+    try:
+        sign_in(department)
+        WebDriverWait(browser, 30).until(lambda d: "已登录：区教育局" in d.find_element(By.CLASS_NAME, "lead").text)
+        browser.find_element(By.ID, "pick-files").send_keys("\n".join(
+            str(EXAMPLES / "series" / f"某区教育局{year}.docx") for year in (2022, 2023)))
+        WebDriverWait(browser, 120).until(lambda d: d.find_element(By.ID, "report").is_displayed())
+        assert "检查完成：2 个文件" in browser.find_element(By.ID, "status").text
+        browser.get(served.url + "/board")
+        assert "收报汇总" not in browser.page_source  # a department has no board
+
+        sign_in(office)
+        WebDriverWait(browser, 30).until(lambda d: d.current_url.endswith("/board"))
+        WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#board tbody tr"))
+        row = browser.find_element(By.CSS_SELECTOR, "#board tbody tr")
+        cells = [td.text for td in row.find_elements(By.TAG_NAME, "td")]
+        assert cells[0].startswith("某区教育局") and cells[1] == "仅有警告" and cells[2] == "区教育局"
+        assert "GK601" in cells[4] and cells[5] == "某区教育局2023.docx"
+        assert browser.find_element(By.ID, "year").get_attribute("value") == "2023"
+
+        for name in ("某区民政局", HOSTILE_NAME):  # an agency named with markup stays text
+            browser.find_element(By.ID, "expected-name").send_keys(name)
+            browser.find_element(By.CSS_SELECTOR, "#add-expected button").click()
+            WebDriverWait(browser, 30).until(lambda d: any(
+                r.get_attribute("data-agency") == name for r in d.find_elements(By.CSS_SELECTOR, "#board tbody tr")))
+        Select(browser.find_element(By.ID, "filter")).select_by_visible_text("未提交")
+        shown = [r.get_attribute("data-agency") for r in browser.find_elements(By.CSS_SELECTOR, "#board tbody tr")]
+        assert sorted(shown) == sorted(["某区民政局", HOSTILE_NAME])
+        Select(browser.find_element(By.ID, "filter")).select_by_visible_text("全部")
+        browser.find_element(By.CSS_SELECTOR, "#board th[data-key=agency]").click()
+        first = browser.find_element(By.CSS_SELECTOR, "#board tbody tr").get_attribute("data-agency")
+        browser.find_element(By.CSS_SELECTOR, "#board th[data-key=agency]").click()
+        assert browser.find_element(By.CSS_SELECTOR, "#board tbody tr").get_attribute("data-agency") != first
+        assert browser.execute_script("return typeof window.pwned") == "undefined"
+        errors = [e for e in _errors(browser) if "401" not in e["message"] and "403" not in e["message"]]
+        assert errors == []
+    finally:
+        served.stop()

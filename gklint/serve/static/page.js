@@ -10,6 +10,7 @@
   var current = [];  // [{file, name, li}] of the last check
   var busy = false;
   var reportUrl = null;
+  var store = null;  // {user, role} when the server keeps uploads (gklint serve --store)
 
   function $(id) { return document.getElementById(id); }
 
@@ -257,6 +258,7 @@
     var form = new FormData();
     options(form);
     form.append("output-format", "csv");
+    if (store) { form.append("keep", "0"); }  // the same files again, for the table: not a second submission
     current.forEach(function (c) { form.append("file", c.file, c.name); });
     fetch("/api/check", {method: "POST", body: form, credentials: "same-origin"}).then(function (r) {
       return r.ok ? r.blob() : fail(r);
@@ -272,6 +274,19 @@
   fetch("/api/health", {credentials: "same-origin"}).then(function (r) { return r.json(); }).then(function (h) {
     downloads = h.downloads || [];
     limits = h.limits || null;
+    store = h.store || null;
+    if (store) {
+      document.querySelector(".lead").textContent = "已登录：" + store.user + "。上传的报告将作为本" +
+        (store.role === "office" ? "单位" : "科室") + "的提交保存在收报服务中，政务公开办可以看到检查结果；" +
+        "同一机关上一年度的报告已提交时，自动做跨年度核对。";
+      if (store.role === "office") {
+        var nav = el("nav", "office");
+        var a = el("a", "", "收报汇总");
+        a.href = "/board";
+        nav.appendChild(a);
+        document.querySelector("header").appendChild(nav);
+      }
+    }
   }).catch(function () { status("无法连接检查服务，请刷新页面", true); });
 
   $("pick-files").addEventListener("change", function () {
