@@ -37,7 +37,9 @@ def _grid(table: dict) -> tuple[list[str], list[list[str]]]:
 def heading(r: Rollup) -> str:
     year = f"{r.year}年度" if r.year else "（年度未定）"
     line = f"汇总了 {len(r.reports)} 份{year}报告的表二、表三、表四"
-    return line + (f"；{len(r.not_read)} 个文件未汇总。" if r.not_read else "。")
+    unreadable = sum(1 for x in r.not_read if x["reason"].startswith("无法读取"))
+    return line + (f"；{len(r.not_read)} 个文件未汇总" + (f"（{unreadable} 个无法读取）" if unreadable else "") + "。"
+                   if r.not_read else "。")
 
 
 def as_text(r: Rollup) -> str:
