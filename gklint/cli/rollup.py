@@ -120,7 +120,8 @@ def _read(files: list[str], resolver):
 
     reports, not_read, unreadable = [], [], False
     for path in files:
-        if in_the_way(path):  # an editor's lock or backup file beside a report
+        if in_the_way(path):  # an editor's lock or backup file beside a report: listed, never read
+            not_read.append({"path": path, "reason": "编辑器的锁定、临时或备份文件，不是报告"})
             continue
         try:
             report = read_report(path, resolver.for_path(path).ruleset)[1]

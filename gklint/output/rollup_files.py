@@ -34,6 +34,20 @@ def _grid(table: dict) -> tuple[list[str], list[list[str]]]:
     return cols, rows
 
 
+def blocks(table: dict) -> list[tuple[list[str], list[list[str]]]]:
+    """The table as the template prints it: consecutive rows with the same columns under their own header
+    (表二's 规章/行政规范性文件 under 本年制发件数…, 行政许可 under 本年处理决定数量 …); 表三 and 表四 are one block."""
+    out: list[tuple[list[str], list[list[str]]]] = []
+    for row in table["rows"]:
+        cols = [c["column"] for c in row["cells"]]
+        values = [row["label"]] + [c["value"] + ("*" if c.get("incomplete") else "") for c in row["cells"]]
+        if out and out[-1][0] == cols:
+            out[-1][1].append(values)
+        else:
+            out.append((cols, [values]))
+    return out
+
+
 def heading(r: Rollup) -> str:
     year = f"{r.year}年度" if r.year else "（年度未定）"
     line = f"汇总了 {len(r.reports)} 份{year}报告的表二、表三、表四"
@@ -52,10 +66,10 @@ def as_text(r: Rollup) -> str:
         for x in noted:
             lines += [f"  {x['path']}：{n}" for n in x["notes"]]
     for key, t in r.tables.items():
-        cols, rows = _grid(t)
-        lines += ["", f"## {t['name']}：{t['title']}", "", "| 行 | " + " | ".join(cols) + " |",
-                  "|---" * (len(cols) + 1) + "|"]
-        lines += ["| " + " | ".join(_md(v) for v in row) + " |" for row in rows]
+        lines += ["", f"## {t['name']}：{t['title']}"]
+        for cols, rows in blocks(t):
+            lines += ["", "| 行 | " + " | ".join(cols) + " |", "|---" * (len(cols) + 1) + "|"]
+            lines += ["| " + " | ".join(_md(v) for v in row) + " |" for row in rows]
     if any(c.get("incomplete") for t in r.tables.values() for row in t["rows"] for c in row["cells"]):
         lines += ["", "* 有部门报告的这个单元格未能计入（见上面的说明）。"]
     return clean("\n".join(lines), keep_newlines=True) + "\n"
@@ -122,31 +136,37 @@ def _par(text: str, bold: bool = False, center: bool = False, size: int | None =
             f'<w:t xml:space="preserve">{_text(text)}</w:t></w:r></w:p>')
 
 
-def _cell(text: str, span: int = 1, bold: bool = False, center: bool = True) -> str:
-    tcpr = f'<w:tcPr><w:gridSpan w:val="{span}"/></w:tcPr>' if span > 1 else ""
-    return f"<w:tc>{tcpr}{_par(text, bold=bold, center=center, size=18)}</w:tc>"
+TEXT_WIDTH = 14570  # twips between the margins of a landscape A4 page
+LABEL_WIDTH = 4000  # the row labels' column: 表三's long labels wrap less
 
 
-def _table(t: dict) -> str:
+def _cell(text: str, width: int, span: int = 1, bold: bool = False, center: bool = True) -> str:
+    tcpr = f'<w:tcW w:w="{width * span}" w:type="dxa"/>' + (f'<w:gridSpan w:val="{span}"/>' if span > 1 else "")
+    return f"<w:tc><w:tcPr>{tcpr}</w:tcPr>{_par(text, bold=bold, center=center, size=18)}</w:tc>"
+
+
+def _table(cols: list[str], rows: list[list[str]]) -> str:
     """The template's layout as far as simple: a header row of column groups ('行政复议' over its five
     columns) when the columns have them, the column names, then a row per template row."""
-    cols, rows = _grid(t)
-    out = [f'<w:tbl><w:tblPr><w:tblW w:w="5000" w:type="pct"/><w:tblBorders>{_BORDERS}</w:tblBorders>'
-           '</w:tblPr><w:tblGrid>' + '<w:gridCol/>' * (len(cols) + 1) + '</w:tblGrid>']
+    label = LABEL_WIDTH if len(cols) < 10 else LABEL_WIDTH // 3  # 表四's fifteen columns need the room
+    w = (TEXT_WIDTH - label) // len(cols)
+    out = [f'<w:tbl><w:tblPr><w:tblW w:w="{label + w * len(cols)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
+           f'<w:tblBorders>{_BORDERS}</w:tblBorders></w:tblPr><w:tblGrid><w:gridCol w:w="{label}"/>'
+           + f'<w:gridCol w:w="{w}"/>' * len(cols) + '</w:tblGrid>']
     groups = [c.split("/", 1)[0] if "/" in c else "" for c in cols]
     if any(groups):
-        cells, i = [_cell("", bold=True)], 0
+        cells, i = [_cell("", label, bold=True)], 0
         while i < len(cols):
             j = i
             while j < len(cols) and groups[j] == groups[i]:
                 j += 1
-            cells.append(_cell(groups[i], span=j - i, bold=True))
+            cells.append(_cell(groups[i], w, span=j - i, bold=True))
             i = j
         out.append("<w:tr>" + "".join(cells) + "</w:tr>")
-    out.append("<w:tr>" + _cell("", bold=True) + "".join(_cell(c.split("/", 1)[-1], bold=True) for c in cols)
-               + "</w:tr>")
+    out.append("<w:tr>" + _cell("", label, bold=True)
+               + "".join(_cell(c.split("/", 1)[-1], w, bold=True) for c in cols) + "</w:tr>")
     for row in rows:
-        out.append("<w:tr>" + _cell(row[0], center=False) + "".join(_cell(v) for v in row[1:]) + "</w:tr>")
+        out.append("<w:tr>" + _cell(row[0], label, center=False) + "".join(_cell(v, w) for v in row[1:]) + "</w:tr>")
     return "".join(out) + "</w:tbl>"
 
 
@@ -154,7 +174,9 @@ def as_docx(r: Rollup) -> bytes:
     body = [_par(f"{r.year or ''}年度政府信息公开工作年度报告统计表汇总", bold=True, center=True, size=32),
             _par(heading(r))]
     for key, t in r.tables.items():
-        body += [_par(f"{t['name']}　{t['title']}", bold=True), _table(t), _par("")]
+        body.append(_par(f"{t['name']}　{t['title']}", bold=True))
+        for cols, rows in blocks(t):
+            body += [_table(cols, rows), _par("")]
     if any(c.get("incomplete") for t in r.tables.values() for row in t["rows"] for c in row["cells"]):
         body.append(_par("* 有部门报告的这个单元格未能计入。"))
     document = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="{W}"><w:body>'

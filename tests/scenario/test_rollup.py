@@ -233,3 +233,13 @@ def test_gk605_is_documented():
     assert "gklint rollup" in p.stdout
     p = gklint(ROOT, "rules")
     assert "GK605" in p.stdout
+
+
+def test_an_editors_lock_file_is_listed_not_read(county, tmp_path):
+    shutil.copy(county / "部门" / "甲局2023.docx", tmp_path / "甲局2023.docx")
+    (tmp_path / "~$局2023.docx").write_bytes(b"\x00lock")
+    p = gklint(tmp_path, "rollup", ".", "--output-format", "json")
+    data = json.loads(p.stdout)
+    assert p.returncode == 0 and len(data["reports"]) == 1
+    assert [(os.path.basename(x["path"]), x["reason"]) for x in data["not_read"]] == [
+        ("~$局2023.docx", "编辑器的锁定、临时或备份文件，不是报告")]
