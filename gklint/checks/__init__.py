@@ -77,6 +77,16 @@ ENGINE_RULES = {
                       "（类似 ruff 的 RUF100）。问题修正后应删除不再需要的忽略，以免以后掩盖新的问题。",
                   example="“gklint: ignore GK503 暂缺数据”所在段落的占位内容已经填写。",
                   remedy="删除这条批注或注释行；如确需保留，检查规则代码是否写对、批注是否加在出问题的位置上。"),
+    # not a rule set's: `gklint rollup --region-report` compares the region's report with its departments' sums
+    "GK605": Rule("GK605", "rollup", "region-total-mismatch", "warning",
+                  "区域报告的统计表数字与各部门报告之和不一致",
+                  doc="gklint rollup 把同一年度各部门报告的表二、表三、表四逐个单元格相加；用 --region-report 指定本级"
+                      "（县、区、市）的报告时，区域报告中与合计不一致的每个单元格报告一次，写出两个数字、相差多少和汇总了"
+                      "几份部门报告。有部门报告未能计入的单元格（不是数字、该行不完整、表格无法读取）和区域报告中为空白或"
+                      "无法读取的单元格不比较，只在说明中列出，不当作不一致。只有 gklint rollup 报告这个问题，gklint check 不报告。"
+                      "区域报告的数字可能还包括没有单独报告的单位（如乡镇、街道），因此是警告而不是错误。",
+                  example="表三「（七）总计」「总计」列：区域报告为 120，22 份部门报告之和为 118，相差 2。",
+                  remedy="核对区域报告的数字与各部门报告；部门报告有误的，请部门更正；确有未单独报告的单位的，在区域报告中说明。"),
 }
 
 

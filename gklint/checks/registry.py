@@ -120,7 +120,7 @@ KINDS = {k.name: k for k in (
 # what `gklint rule CODE` calls each kind (engine: GK00x, reported by gklint itself)
 TITLES = {"sections": "部分", "content": "内容", "tables": "统计表", "cells": "单元格", "identity": "合计关系",
           "dates": "日期", "text_table": "正文与表格", "text_sums": "正文合计", "patterns": "文字模式",
-          "template": "格式版本", "engine": "引擎"}
+          "template": "格式版本", "engine": "引擎", "rollup": "区域汇总"}
 
 
 def _type_error(p: Param, value) -> str | None:

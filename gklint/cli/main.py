@@ -8,11 +8,11 @@ import argparse
 import sys
 
 from gklint import __version__
-from gklint.cli import annotate, check, extract, fix, rules, ruleset, serve
+from gklint.cli import annotate, check, extract, fix, rollup, rules, ruleset, serve
 from gklint.cli.common import (EPILOG, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED, FORMATS, Parser,
                                error, option_hint)
 
-COMMANDS = (check, fix, annotate, rules, ruleset, extract, serve)  # in the order `gklint -h` lists them
+COMMANDS = (check, fix, annotate, rules, ruleset, extract, rollup, serve)  # in the order `gklint -h` lists them
 
 
 def _parser() -> argparse.ArgumentParser:

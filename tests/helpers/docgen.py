@@ -224,6 +224,19 @@ def libreoffice_roundtrip(src: Path, outdir: Path) -> Path:
     return outdir / Path(src).name
 
 
+def libreoffice_convert(path: Path, fmt: str, workdir: Path) -> str:
+    """The file opened and converted headlessly by LibreOffice (its own profile: no other test's soffice), as
+    text; fails when LibreOffice could not open it. fmt as --convert-to takes it ('txt:Text', 'csv:…')."""
+    import subprocess
+
+    outdir = workdir / "converted"
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{workdir / 'lo-profile'}", "--headless",
+                    "--convert-to", fmt, "--outdir", str(outdir), str(path)], capture_output=True, timeout=120)
+    out = outdir / (Path(path).stem + "." + fmt.split(":")[0])
+    assert out.exists(), f"LibreOffice did not convert {Path(path).name}"
+    return out.read_text(encoding="utf-8-sig", errors="replace")
+
+
 def as_text(path: Path) -> str:
     """A .docx as plain text: paragraphs, and table rows as tab-separated lines, in document order."""
     import docx

@@ -129,6 +129,12 @@ def expected_status(command: str, shown: str) -> int:
         return 2 if shown.startswith("gklint: ") else 0
     if argv[1] == "ruleset":
         return 1 if re.search(r"^FAIL|^\S+:\d+: ", shown, re.M) else 0
+    if argv[1] == "rollup":  # as check: a usage error 2, a file not read 3, a region cell off the sum (GK605) 1
+        if shown.startswith("gklint: "):
+            return 2
+        if re.search(r"个文件未汇总（\d+ 个无法读取）", shown):
+            return 3
+        return 1 if re.search(r"GK605|区域报告有 \d+ 个单元格与", shown) else 0
     return 0
 
 

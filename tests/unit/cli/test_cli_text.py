@@ -12,7 +12,7 @@ from gklint.cli import main
 
 DEFECTS = ROOT / "examples" / "report-2022-defects.docx"
 COMMANDS = [[], ["check"], ["annotate"], ["rules"], ["rule"], ["ruleset"], ["ruleset", "check"],
-            ["ruleset", "test"], ["extract"]]
+            ["ruleset", "test"], ["extract"], ["rollup"]]
 ENGLISH = ("usage:", "show this help", "positional arguments", "options:", "optional arguments", "(default:")
 
 

@@ -13,6 +13,7 @@ import sys
 import openpyxl
 import pytest
 from conftest import ROOT, seed
+from docgen import libreoffice_convert
 
 from gklint.cli import main
 from gklint.findings import describe
@@ -152,18 +153,8 @@ def test_config_output_format_xlsx(tmp_path):
     assert p.returncode == 2 and "xlsx" in p.stderr and not (tmp_path / "r2.xlsx").exists()
 
 
-def soffice_converts(path, fmt: str, tmp_path) -> str:
-    """LibreOffice opens the file and converts it headlessly (a private profile: no other test's soffice)."""
-    outdir = tmp_path / "converted"
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless",
-                    "--convert-to", fmt, "--outdir", str(outdir), str(path)], capture_output=True, timeout=120)
-    out = outdir / (path.stem + "." + fmt.split(":")[0])
-    assert out.exists(), f"LibreOffice did not convert {path.name}"
-    return out.read_text(encoding="utf-8", errors="replace")
-
-
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_libreoffice_opens_the_workbook(run, tmp_path):
     # csv of the first sheet: 汇总, in UTF-8 (filter options 44,34,76: comma, quote, UTF-8)
-    text = soffice_converts(run["xlsx"], 'csv:Text - txt - csv (StarCalc):44,34,76', tmp_path)
+    text = libreoffice_convert(run["xlsx"], 'csv:Text - txt - csv (StarCalc):44,34,76', tmp_path)
     assert "某县市场监督管理局" in text and "无法读取" in text
