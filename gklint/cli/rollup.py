@@ -34,6 +34,8 @@ def _rollup(args) -> int:
     from gklint import output
     from gklint.policy.config import ConfigError, Overrides, Resolver
     from gklint.readers import SUFFIXES
+    from gklint.output.rollup import compare
+    from gklint.run.rollup import read_reports, sum_files
     from gklint.run.runner import discover
 
     start = time.perf_counter()
@@ -56,30 +58,18 @@ def _rollup(args) -> int:
         return error(f"{args.region_report}: --region-report 指定的文件不存在")
     region_path = os.path.realpath(args.region_report) if args.region_report else None
     files = [f for f in found.files if os.path.realpath(f) != region_path]  # the region is not its own part
-    reports, not_read, unreadable = _read(files, resolver)
-
-    from gklint.output.rollup import compare, total, why_not_summed, year_of
-
-    year = year_of(reports)
-    summed = []
-    for r in reports:
-        why = why_not_summed(r, year)
-        if why:
-            not_read.append({"path": r.document.path, "reason": why})
-        else:
-            summed.append(r)
-    order = {f: i for i, f in enumerate(files)}
-    not_read.sort(key=lambda x: order.get(x["path"], 0))
-    if not summed:
-        for x in not_read:
+    summed = sum_files(files, lambda path: resolver.for_path(path).ruleset)
+    rollup, unreadable = summed.rollup, summed.unreadable
+    if rollup is None:
+        for x in summed.not_read:
             error(f"{x['path']}: {x['reason']}")
         error("没有可汇总的年度报告")
         return EXIT_UNREADABLE if unreadable else EXIT_ERROR
-    rollup = total(summed, not_read)
 
     region = None
     if args.region_report:
-        region_reports, region_not_read, region_unreadable = _read([args.region_report], resolver)
+        region_reports, region_not_read, region_unreadable = read_reports(
+            [args.region_report], lambda path: resolver.for_path(path).ruleset)
         if not region_reports:
             error(f"{args.region_report}: 区域报告{region_not_read[0]['reason']}")
             return EXIT_UNREADABLE if region_unreadable else EXIT_ERROR
@@ -111,29 +101,6 @@ def _rollup(args) -> int:
     if unreadable:
         return EXIT_UNREADABLE
     return EXIT_FINDINGS if region and region[1] else EXIT_OK
-
-
-def _read(files: list[str], resolver):
-    """(reports, not read with the reason, whether a file could not be read at all)."""
-    from gklint.document import ReadError
-    from gklint.run.engine import in_the_way, looks_like_report, read_report
-
-    reports, not_read, unreadable = [], [], False
-    for path in files:
-        if in_the_way(path):  # an editor's lock or backup file beside a report: listed, never read
-            not_read.append({"path": path, "reason": "编辑器的锁定、临时或备份文件，不是报告"})
-            continue
-        try:
-            report = read_report(path, resolver.for_path(path).ruleset)[1]
-        except ReadError as exc:
-            not_read.append({"path": path, "reason": f"无法读取：{exc}"})
-            unreadable = True
-            continue
-        if not looks_like_report(report):
-            not_read.append({"path": path, "reason": "不是年度报告（没有年度报告的标题、部分标题或统计表）"})
-            continue
-        reports.append(report)
-    return reports, not_read, unreadable
 
 
 def _render(fmt: str, rollup, region, elapsed: float):

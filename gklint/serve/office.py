@@ -267,6 +267,82 @@ async def api_board_xlsx(request: Request) -> Response:
                     headers={"Content-Disposition": f"attachment; filename=\"board-{year}.xlsx\""})
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+ROLLUP_TYPES = {"xlsx": XLSX, "docx": DOCX}
+
+
+def rollup_file(named: list[tuple[str, str, str]], fmt: str, ruleset: str | None) -> tuple[bytes, int, list[dict]]:
+    """In a worker: the region totals (as `gklint rollup --output-format FMT`) of the stored files, each read as
+    「机关/uploaded name」 so that the workbook and the notes name them as the office knows them; (the file, how
+    many reports were summed, the files not summed with the reason)."""
+    from gklint.output import rollup_files
+    from gklint.run.rollup import sum_files
+
+    directory = tempfile.mkdtemp(prefix="gklint-rollup-")
+    try:
+        os.chdir(directory)  # a worker process of its own: the paths read are the names shown
+        files = []
+        for i, (stored, agency, uploaded) in enumerate(named):
+            folder, name = _safe_name(agency) or f"{i}", _safe_name(uploaded) or f"{i}.docx"
+            os.makedirs(folder, exist_ok=True)
+            shutil.copyfile(stored, os.path.join(folder, name))
+            files.append(os.path.join(folder, name))
+        summed = sum_files(files, lambda _path: ruleset)
+        if summed.rollup is None:
+            return b"", 0, summed.not_read
+        body = rollup_files.as_xlsx(summed.rollup) if fmt == "xlsx" else rollup_files.as_docx(summed.rollup)
+        return body, len(summed.rollup.reports), summed.not_read
+    finally:
+        os.chdir("/")
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def _safe_name(text: str) -> str:
+    return re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", text).strip(" .")[:100]
+
+
+async def api_rollup(request: Request) -> Response:
+    """GET /api/rollup.xlsx|docx?year=: the region totals of the latest submission of every agency on the board
+    (office only), as `gklint rollup` writes them."""
+    refused, got = await _board(request)
+    if refused is not None:
+        return refused
+    from gklint.serve import checking
+    from gklint.serve.worker import Failed
+
+    fmt = request.path_params["fmt"]
+    if fmt not in ROLLUP_TYPES:
+        return _error(404, "汇总只能下载为 .xlsx 或 .docx")
+    year, rows, _ = got
+    store = _store(request)
+
+    def stored():
+        subs = [store.submission(r["submission_id"], full=False) for r in rows if r["submission_id"]]
+        return [(store.file_path(sub), r["agency"], sub["file"]) for r, sub in zip(
+            [r for r in rows if r["submission_id"]], subs)]
+
+    named = await run_in_threadpool(stored)
+    if not named:
+        return _error(404, f"{year}年度还没有提交的报告，无法汇总")
+    try:
+        s = checking.settings(checking.Options(), request.app.state.config.server)
+    except UploadError as exc:
+        return _error(exc.status, exc.message)
+    try:
+        body, summed, not_read = await run_in_threadpool(request.app.state.pool.call, rollup_file, named, fmt,
+                                                         s.ruleset)
+    except Failed as exc:
+        return _error(422, f"无法汇总（{exc}）")
+    if not summed:
+        why = "；".join(f"{x['path']}：{x['reason']}" for x in not_read[:5])
+        return _error(422, f"{year}年度没有可汇总的报告（{why}）")
+    return Response(body, media_type=ROLLUP_TYPES[fmt], headers={
+        "Content-Disposition": f"attachment; filename=\"rollup-{year}.{fmt}\"; "
+                               f"filename*=UTF-8''gklint-{year}-%E6%B1%87%E6%80%BB.{fmt}",
+        "X-Gklint-Reports": str(summed), "X-Gklint-Not-Read": str(len(not_read))})
+
+
 def parse_expected(text: str) -> list[str]:
     """Agency names from a CSV or a list: the column headed 机关 / 机关名称 / agency when there is one, else the
     first column of every line."""
@@ -339,5 +415,6 @@ ROUTES = [
     Route("/api/board", api_board),
     Route("/api/board.csv", api_board_csv),
     Route("/api/board.xlsx", api_board_xlsx),
+    Route("/api/rollup.{fmt}", api_rollup),
     Route("/api/expected", api_expected, methods=["GET", "POST"]),
 ]

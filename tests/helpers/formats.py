@@ -16,7 +16,7 @@ import zlib
 from html import escape
 from pathlib import Path
 
-from drafts import NS, W, X, body_par, r, set_content, t3_cell, t3_row, tables, text_of
+from drafts import W, X, body_par, r, set_content, t3_cell, t3_row, tables, text_of
 
 CHUNK_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/aFChunk"
 STRICT_MAP = [  # transitional -> strict, as Word writes "Strict Open XML Document"

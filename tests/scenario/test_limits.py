@@ -5,7 +5,6 @@ checked, with --jobs 1 and with workers. Larger sizes are measured in benchmarks
 import subprocess
 import sys
 import time
-import zipfile
 
 import hostile
 import pytest

@@ -231,6 +231,56 @@ def test_the_board_expected_agencies_and_the_csv(office):
     assert "innerHTML" not in js and "textContent" in js
 
 
+def test_the_region_totals_from_the_board_equal_gklint_rollup(tmp_path):
+    """The board's 区域汇总 downloads: the latest submission of every agency of the year, added up as `gklint rollup`
+    adds up the same files (a resubmission replaces the earlier one); a department may not have it."""
+    import io
+
+    import openpyxl
+    from docgen import build_docx, consistent_data
+
+    def data(factor):
+        d = consistent_data()
+        d["t3"] = {k: [x * factor for x in v] for k, v in d["t3"].items()}
+        return d
+
+    for name, factor in (("甲局", 1), ("乙局", 3)):
+        build_docx(tmp_path / f"{name}.docx", year=2023, agency=f"某县{name}", data=data(factor))
+    build_docx(tmp_path / "甲局-初稿.docx", year=2023, agency="某县甲局", data=data(7))
+    store = open_store(str(tmp_path / "store"))
+    a, b, boss = store.add_user("甲局"), store.add_user("乙局"), store.add_user("公开办", "office")
+    served = Served(tmp_path, "--store", str(tmp_path / "store"))
+    try:
+        assert submit(served, a, [("初稿.docx", tmp_path / "甲局-初稿.docx")]).status_code == 200
+        assert submit(served, a, [("甲局.docx", tmp_path / "甲局.docx")]).status_code == 200  # replaces the draft
+        assert submit(served, b, [("乙局.docx", tmp_path / "乙局.docx")]).status_code == 200
+        book = httpx.get(f"{served.url}/api/rollup.xlsx?year=2023", headers=bearer(boss), timeout=TIMEOUT)
+        assert book.status_code == 200, book.text
+        assert book.headers["x-gklint-reports"] == "2" and book.headers["x-gklint-not-read"] == "0"
+        cli = subprocess.run([sys.executable, "-m", "gklint", "rollup", "甲局.docx", "乙局.docx", "--output-format",
+                              "xlsx", "-o", "cli.xlsx"], cwd=tmp_path, capture_output=True, timeout=120)
+        assert cli.returncode == 0, cli.stderr.decode()
+        served_book = openpyxl.load_workbook(io.BytesIO(book.content))
+        cli_book = openpyxl.load_workbook(tmp_path / "cli.xlsx")
+        assert served_book.sheetnames == cli_book.sheetnames and "报告" in served_book.sheetnames
+        for name in served_book.sheetnames[:-1]:  # the tables; 报告 names the files as each was given
+            assert [[c.value for c in row] for row in served_book[name].iter_rows()] == \
+                   [[c.value for c in row] for row in cli_book[name].iter_rows()], name
+        files = [row[0].value for row in served_book["报告"].iter_rows(min_row=2)]
+        assert sorted(files) == ["某县乙局/乙局.docx", "某县甲局/甲局.docx"]
+        word = httpx.get(f"{served.url}/api/rollup.docx?year=2023", headers=bearer(boss), timeout=TIMEOUT)
+        assert word.status_code == 200 and word.content[:2] == b"PK" and "wordprocessingml" in word.headers["content-type"]
+        for refused in (httpx.get(f"{served.url}/api/rollup.xlsx?year=2023", headers=bearer(a), timeout=TIMEOUT),
+                        httpx.get(f"{served.url}/api/rollup.xlsx?year=2023", timeout=TIMEOUT)):
+            assert refused.status_code in (401, 403) and refused.content[:2] != b"PK"
+        assert httpx.get(f"{served.url}/api/rollup.xlsx?year=2019", headers=bearer(boss),
+                         timeout=TIMEOUT).status_code == 404
+        assert httpx.get(f"{served.url}/api/rollup.csv?year=2023", headers=bearer(boss),
+                         timeout=TIMEOUT).status_code == 404
+    finally:
+        served.stop()
+
+
 def test_an_empty_board_is_last_year(tmp_path):
     store = open_store(str(tmp_path / "store"))
     boss = store.add_user("公开办", "office")

@@ -57,6 +57,8 @@
       if (d.year) { $("year").value = d.year; }
       $("csv").href = "/api/board.csv?year=" + encodeURIComponent(d.year || "");
       $("xlsx").href = "/api/board.xlsx?year=" + encodeURIComponent(d.year || "");
+      $("rollup-xlsx").href = "/api/rollup.xlsx?year=" + encodeURIComponent(d.year || "");
+      $("rollup-docx").href = "/api/rollup.docx?year=" + encodeURIComponent(d.year || "");
       render();
     }).catch(function (e) { status("无法读取汇总：" + e.message, true); });
   }

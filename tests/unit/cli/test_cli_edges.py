@@ -2,7 +2,6 @@
 the drawn table and the marked sentence fitted to the terminal width."""
 
 import json
-import re
 import subprocess
 import sys
 

@@ -1,6 +1,5 @@
 """Output formats of `gklint check`: full (rich and plain), concise, JSON, SARIF, GitHub, JUnit, statistics."""
 
-import io
 import json
 import shutil
 import xml.etree.ElementTree as ET
