@@ -7,7 +7,7 @@ import sys
 
 from gklint import output
 from gklint.cli.common import (AGENCY_HELP, EPILOG, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, FORMATS,
-                               PROGRESS_FROM, RULESET_HELP, codes, error)
+                               PROGRESS_FROM, RULESET_HELP, codes, emit, error)
 
 
 def add(sub) -> None:
@@ -306,20 +306,8 @@ def _emit(args, fmt, results, elapsed, unsupported=(), stale=(), hidden=0) -> No
             text += tail
     elif stale:
         sys.stderr.write(render_stale(stale))
-    if isinstance(text, bytes):  # a workbook: to the file, or to a pipe (unusable() refused a terminal)
-        if args.output_file:
-            with open(args.output_file, "wb") as fh:
-                fh.write(text)
-        else:
-            sys.stdout.flush()
-            sys.stdout.buffer.write(text)
-            sys.stdout.buffer.flush()
-    elif text is not None:
-        if args.output_file:
-            with open(args.output_file, "w", encoding="utf-8") as fh:
-                fh.write(text)
-        else:
-            sys.stdout.write(text)
+    if text is not None:
+        emit(text, args.output_file)
     if not args.quiet and (line_format or args.output_file):
         print(summary_line, file=sys.stderr)
 

@@ -116,3 +116,16 @@ def catalog_or_error(ref: str) -> dict | None:
         return None
 
 
+def emit(text, output_file: str | None) -> None:
+    """Text or a binary file (a workbook, a Word document) to `output_file`, else to stdout (a binary format
+    reaches here only for a pipe: a terminal was refused before)."""
+    binary = isinstance(text, bytes)
+    if output_file:
+        with open(output_file, "wb") if binary else open(output_file, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    elif binary:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text)
+        sys.stdout.buffer.flush()
+    else:
+        sys.stdout.write(text)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import sys
 
-from gklint.cli.common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, error
+from gklint.cli.common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, emit, error
 
 ROLLUP_FORMATS = ("text", "json", "xlsx", "docx")
 BINARY = ("xlsx", "docx")
@@ -80,19 +80,7 @@ def _rollup(args) -> int:
         region = (region_report, findings, notes)
 
     text = _render(args.format, rollup, region, time.perf_counter() - start)
-    if isinstance(text, bytes):
-        if args.output_file:
-            with open(args.output_file, "wb") as fh:
-                fh.write(text)
-        else:
-            sys.stdout.flush()
-            sys.stdout.buffer.write(text)
-            sys.stdout.buffer.flush()
-    elif args.output_file:
-        with open(args.output_file, "w", encoding="utf-8") as fh:
-            fh.write(text)
-    else:
-        sys.stdout.write(text)
+    emit(text, args.output_file)
     if args.output_file or args.format in BINARY:
         from gklint.output.rollup_files import heading
 
