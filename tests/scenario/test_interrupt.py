@@ -21,14 +21,16 @@ EXIT = {signal.SIGINT: 130, signal.SIGTERM: 143}
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
     root = tmp_path_factory.mktemp("corpus")
-    assert len(make_corpus(root, 10, 84, 12)) == 200  # 40 Word files: ~12 s of work on two workers
+    assert len(make_corpus(root, 40, 54, 12)) == 200  # 80 Word files: seconds of work on two workers
     return root
 
 
 @pytest.fixture(scope="module")
 def fresh(corpus, tmp_path_factory):
-    """A whole run without the cache: what the cache written by interrupted runs must give."""
-    return end(start(corpus, tmp_path_factory.mktemp("unused"), "--no-cache"), timeout=300)
+    """A whole run without the cache: what the cache written by interrupted runs must give; and how long it took."""
+    began = time.monotonic()
+    ended = end(start(corpus, tmp_path_factory.mktemp("unused"), "--no-cache"), timeout=300)
+    return (*ended, time.monotonic() - began)
 
 
 def group(pgid: int) -> list[int]:
@@ -77,6 +79,9 @@ def results(out: str) -> dict:
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_a_signal_at_a_random_moment_ends_the_run_and_every_worker(corpus, fresh, tmp_path, sig):
     rng = random.Random(int(sig))
+    # the signal comes while the run works: before 60 % of a whole run's time (a faster machine, a faster gklint)
+    latest = min(3.0, 0.6 * fresh[3])
+    assert latest > 1.2, f"the corpus is checked in {fresh[3]:.1f} s: too quick to be signalled while working"
     outcomes = []
     for trial in range(RUNS):
         # every other trial writes a cache of its own: an interrupted write must not spoil it (a cache another
@@ -85,7 +90,7 @@ def test_a_signal_at_a_random_moment_ends_the_run_and_every_worker(corpus, fresh
         p = start(corpus, cache, *(() if trial % 2 else ("--no-cache",)))
         # discovery, the pool starting, the pool busy (the first tenths of a second are Python starting up: a
         # SIGINT there is Python's own KeyboardInterrupt, before gklint runs; see docs/exit-codes-and-signals.md)
-        time.sleep(rng.uniform(0.8, 3.0))
+        time.sleep(rng.uniform(0.8, latest))
         to_group = trial % 4 >= 2  # Ctrl-C and service managers signal the group; `timeout` the process
         sent = time.monotonic()
         os.killpg(p.pid, sig) if to_group else p.send_signal(sig)
@@ -112,7 +117,7 @@ def _ignore_sigint():
 
 def test_an_inherited_ignored_sigint_stays_ignored_and_sigterm_still_ends_the_run(tmp_path):
     corpus = tmp_path / "corpus"
-    make_corpus(corpus, 10, 84, 12)  # 200 files, 40 of them Word: seconds of work, signalled while working
+    make_corpus(corpus, 40, 54, 12)  # 200 files, 80 of them Word: seconds of work, signalled while working
     p = start(corpus, tmp_path / "cache", "--no-cache", preexec_fn=_ignore_sigint)
     time.sleep(1.0)
     os.killpg(p.pid, signal.SIGINT)  # to gklint and its workers: all keep going
