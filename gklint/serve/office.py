@@ -161,6 +161,30 @@ async def api_submission_file(request: Request) -> Response:
                         r"\.[A-Za-z0-9]{1,10}", suffix) else "")})
 
 
+@_needs_store
+async def api_submission_report(request: Request) -> Response:
+    """The submission as `gklint check --output-format html` shows it: the findings as they were answered, what
+    the office sends back to the department (a department: its own only; another's: 404)."""
+    row = await run_in_threadpool(_store(request).submission, request.path_params["sid"], request.state.user)
+    if row is None:
+        return _error(404, "没有这份提交")
+    return Response(await run_in_threadpool(submission_report, row), media_type="text/html; charset=utf-8")
+
+
+def submission_report(row: dict) -> str:
+    from gklint import output
+    from gklint.findings import Finding
+
+    result = restore(row)
+    if result is None:  # a stored result this gklint cannot read back: the answer's findings still can be shown
+        from gklint.run.engine import FileResult
+
+        result = FileResult(row["file"], agency=row["agency"], report_year=row["year"])
+    result.findings = [Finding.from_dict(f) for f in row["findings"].get("findings", [])]
+    result.suppressed = []
+    return output.render("html", [result], output.Run(0.0))
+
+
 def board(store: Store, year: int | None) -> tuple[int, list[dict], list[str]]:
     """(year, one row per expected agency and per other agency submitted for that year, missing names)."""
     from gklint.run.pairing import same_agency
@@ -412,6 +436,7 @@ ROUTES = [
     Route("/api/submissions", api_submissions),
     Route("/api/submissions/{sid}", api_submission),
     Route("/api/submissions/{sid}/file", api_submission_file),
+    Route("/api/submissions/{sid}/report", api_submission_report),
     Route("/api/board", api_board),
     Route("/api/board.csv", api_board_csv),
     Route("/api/board.xlsx", api_board_xlsx),

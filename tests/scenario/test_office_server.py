@@ -93,20 +93,26 @@ def test_a_department_sees_only_its_own(office, tmp_path):
     detail = get(f"/api/submissions/{my_id}", a).json()
     assert any(f["code"] == "GK304" for f in detail["findings"]) and detail["file"] == "教育局报告.docx"
     assert get(f"/api/submissions/{my_id}/file", a).content == (EXAMPLES / "report-2022-defects.docx").read_bytes()
+    shown = get(f"/api/submissions/{my_id}/report", a)  # the HTML report the office sends back
+    assert shown.status_code == 200 and shown.headers["content-type"].startswith("text/html")
+    assert "GK304" in shown.text and "教育局报告.docx" in shown.text and "财政局" not in shown.text
 
     flipped = their_id[:-1] + format((int(their_id[-1], 16) + 1) % 16, "x")
     guesses = [their_id, flipped, their_id.upper(), secrets.token_hex(8), "1", "0", "-1", "%2e%2e", "x" * 300,
                f"{their_id}%00", "' OR '1'='1"]
     for guess in guesses:
-        for path in (f"/api/submissions/{guess}", f"/api/submissions/{guess}/file"):
+        for path in (f"/api/submissions/{guess}", f"/api/submissions/{guess}/file",
+                     f"/api/submissions/{guess}/report"):
             answer = get(path, a)
             assert answer.status_code == 404, (path, answer.status_code)
             assert "财政局" not in answer.text and "report-2022" not in answer.text
     assert get(f"/api/submissions/{their_id}", boss).json()["department"] == "财政局"
     assert get(f"/api/submissions/{their_id}/file", boss).content == (EXAMPLES / "report-2022.docx").read_bytes()
+    assert "财政局报告.docx" in get(f"/api/submissions/{their_id}/report", boss).text
 
     routes = ["/", "/board", "/api/health", "/api/me", "/api/submissions", f"/api/submissions/{my_id}",
-              f"/api/submissions/{my_id}/file", "/api/board", "/api/board.csv", "/api/board.xlsx", "/api/expected"]
+              f"/api/submissions/{my_id}/file", f"/api/submissions/{my_id}/report", "/api/board", "/api/board.csv",
+              "/api/board.xlsx", "/api/rollup.xlsx", "/api/expected"]
     for token in (None, "wrong", a + "x", ""):
         for path in routes:
             answer = get(path, token)

@@ -166,6 +166,14 @@ def test_a_department_submits_in_the_page_and_the_office_sees_it_on_the_board(tm
         assert cells[0].startswith("某区教育局") and cells[1] == "仅有警告" and cells[2] == "区教育局"
         assert "GK601" in cells[4] and cells[5] == "某区教育局2023.docx"
         assert browser.find_element(By.ID, "year").get_attribute("value") == "2023"
+        report = row.find_elements(By.TAG_NAME, "td")[5].find_element(By.TAG_NAME, "a").get_attribute("href")
+        assert "/report" in report
+        board = browser.current_url
+        browser.get(report)  # the findings the office sends back: the HTML report of that submission
+        WebDriverWait(browser, 30).until(lambda d: "GK601" in d.page_source)
+        assert "某区教育局2023.docx" in browser.page_source
+        browser.get(board)
+        WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#board tbody tr"))
 
         for name in ("某区民政局", HOSTILE_NAME):  # an agency named with markup stays text
             browser.find_element(By.ID, "expected-name").send_keys(name)

@@ -36,7 +36,17 @@
        r.submitted_at ? r.submitted_at.slice(0, 19).replace("T", " ") + " UTC" : "", r.codes.join(" "), r.file || ""
       ].forEach(function (text, i) {
         var td = document.createElement("td");
-        td.textContent = text;
+        if (i === 5 && r.submission_id) {  // the file: its findings as the HTML report, to send back
+          var a = document.createElement("a");
+          a.href = "/api/submissions/" + encodeURIComponent(r.submission_id) + "/report";
+          a.target = "_blank";
+          a.rel = "noopener";
+          a.title = "查看检查结果";
+          a.textContent = text;
+          td.appendChild(a);
+        } else {
+          td.textContent = text;
+        }
         if (i === 1) { td.className = "status status-" + r.status; }
         tr.appendChild(td);
       });
