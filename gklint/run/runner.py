@@ -193,6 +193,25 @@ def _check_all(work: list[Job], jobs: int):
     if jobs <= 1 or len(work) < 2:
         yield from map(_work, work)
         return
+    from concurrent.futures.process import BrokenProcessPool
+
+    done, alone = 0, False
+    while done < len(work):
+        try:
+            for result in _pool_map(work[done:], 1, 1) if alone else _pool_map(work[done:], jobs):
+                yield result
+                done += 1
+        except BrokenProcessPool:
+            # a worker died (the kernel's out-of-memory killer, a crash in a C library): which file it was
+            # checking is not known while several run at once, so the files go one at a time until a worker
+            # dies again, on that file: reported, and the others are checked as before
+            if alone:
+                yield _died(work[done])
+                done += 1
+            alone = not alone
+
+
+def _pool_map(work: list[Job], jobs: int, chunksize: int | None = None):
     from concurrent.futures import ProcessPoolExecutor
 
     from gklint.run.signals import blocked, ignore_in_worker
@@ -200,12 +219,19 @@ def _check_all(work: list[Job], jobs: int):
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(work)), initializer=ignore_in_worker)
     try:
         with blocked():  # the workers are forked here
-            results = pool.map(_work, work, chunksize=max(1, min(8, len(work) // (jobs * 4))))
+            results = pool.map(_work, work, chunksize=chunksize or max(1, min(8, len(work) // (jobs * 4))))
         yield from results
-    except BaseException:  # Ctrl-C, SIGTERM, a CI cancel (to this process only), a closed pipe: stop now
+    except BaseException:  # Ctrl-C, SIGTERM, a CI cancel (to this process only), a closed pipe, a dead worker
         _cancel(pool)
         raise
     pool.shutdown()
+
+
+def _died(job: Job) -> FileResult:
+    result = FileResult(job.path, unreadable=True)
+    result.findings.append(Finding("GK001", "error", "检查此文件的进程意外终止（可能是内存不足），文件未检查；"
+                                   "其他文件照常检查", {}))
+    return result
 
 
 def _cancel(pool) -> None:

@@ -111,6 +111,47 @@ def test_a_signal_at_a_random_moment_ends_the_run_and_every_worker(corpus, fresh
     assert not list(tmp_path.rglob("*.tmp"))  # no half-written entry left in any of them
 
 
+def _workers(pid: int) -> set[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as fh:
+            return {int(c) for c in fh.read().split()}
+    except OSError:
+        return set()
+
+
+def _kill_a_worker(p, spared: set[int], deadline: float) -> set[int]:
+    """SIGKILL one of gklint's workers not in `spared` (as the kernel's out-of-memory killer would) once it
+    has worked a moment; the workers alive at that moment."""
+    while time.monotonic() < deadline and p.poll() is None:
+        fresh_ones = _workers(p.pid) - spared
+        if fresh_ones:
+            time.sleep(0.3)
+            alive = _workers(p.pid)
+            target = next(iter(fresh_ones & alive), None)
+            if target is not None:
+                os.kill(target, signal.SIGKILL)
+                return alive
+        time.sleep(0.02)
+    raise AssertionError("no worker to kill: the run ended first")
+
+
+@pytest.mark.slow
+def test_a_killed_worker_is_one_file_not_checked_and_the_run_goes_on(corpus, fresh):
+    """A worker killed while several run: the rest are checked one at a time; a worker killed then names its
+    file (GK001, not checked), and every other file gets the results of an undisturbed run."""
+    p = start(corpus, corpus.parent / "unused-cache", "--no-cache")
+    time.sleep(0.8)
+    first = _kill_a_worker(p, set(), time.monotonic() + 30)  # the pool breaks: which file, nobody knows
+    _kill_a_worker(p, first, time.monotonic() + 30)  # the one worker checking files one at a time: its file
+    code, out, err = end(p, timeout=300)
+    assert code == 3 and "Traceback" not in err and group(p.pid) == [], err
+    got, want = results(out), results(fresh[1])
+    assert set(got) == set(want)
+    died = [path for path, findings in got.items() if any("进程意外终止" in f["message"] for f in findings)]
+    assert len(died) == 1 and got[died[0]][0]["code"] == "GK001"
+    assert {k: v for k, v in got.items() if k not in died} == {k: v for k, v in want.items() if k not in died}
+
+
 def _ignore_sigint():
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # as `nohup gklint … &` starts it
 
