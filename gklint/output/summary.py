@@ -11,12 +11,16 @@ SHOWN = SEVERITIES[::-1]  # the most severe first, as the summary table's column
 MAIN_CODES = 5  # the summary table names this many codes; the findings below list them all
 
 
+def by_frequency(codes) -> list[str]:
+    """The distinct codes, the most frequent first (then by code): the order every summary names them in."""
+    return [c for c, _ in sorted(Counter(codes).items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
 def file_summary(r) -> dict:
     counts = {s: sum(1 for f in r.findings if f.severity == s) for s in SHOWN}
-    by_code = Counter(f.code for f in r.findings)
     return {"path": r.path, "agency": r.agency or "", "year": r.report_year, "template": r.template,
             "layout": r.layout, "counts": counts,
-            "codes": [c for c, _ in sorted(by_code.items(), key=lambda kv: (-kv[1], kv[0]))],
+            "codes": by_frequency(f.code for f in r.findings),
             "unreadable": r.unreadable, "skipped": r.skipped,
             "reason": r.findings[0].message if r.unreadable and r.findings else ""}
 

@@ -8,13 +8,11 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections import Counter
-
 from gklint.findings import describe
+from gklint.output.summary import MAIN_CODES, by_frequency
 
 SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
 UNREADABLE = ("GK001", "GK007")  # not read / not checked within the limits: the file has no other finding
-MAIN_CODES = 5  # as output/summary.py: the summary names this many codes
 FIXED_TIME = "2000-01-01T00:00:00Z"
 SUMMARY_HEADER = ["文件", "机关", "年度", "状态", "错误", "警告", "提示", "主要问题代码"]
 FINDINGS_HEADER = ["文件", "机关", "年度", "代码", "级别", "说明", "位置", "应为", "实际"]
@@ -61,8 +59,7 @@ def counts_of(d: dict) -> dict:
 
 
 def main_codes(d: dict) -> list[str]:
-    by_code = Counter(f.get("code", "") for f in d.get("findings") or [])
-    return [c for c, _ in sorted(by_code.items(), key=lambda kv: (-kv[1], kv[0]))][:MAIN_CODES]
+    return by_frequency(f.get("code", "") for f in d.get("findings") or [])[:MAIN_CODES]
 
 
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # XML 1.0 cannot carry them

@@ -218,7 +218,9 @@ def _board_row(name: str, sub: dict | None, expected: bool) -> dict:
                 "codes": [], "counts": {}, "file": None, "submission_id": None}
     counts = sub["counts"]
     status = STATUS[1] if sub["unreadable"] or counts.get("error") else STATUS[2] if counts.get("warning") else STATUS[3]
-    codes = sorted(set(sub["codes"]), key=lambda c: (-sub["codes"].count(c), c))[:5]
+    from gklint.output.summary import MAIN_CODES, by_frequency
+
+    codes = by_frequency(sub["codes"])[:MAIN_CODES]
     return {"agency": name, "expected": expected, "status": status, "submitted_at": sub["submitted_at"],
             "department": sub["department"], "codes": codes, "counts": counts, "file": sub["file"],
             "submission_id": sub["id"]}
