@@ -197,8 +197,9 @@ def _check_all(work: list[Job], jobs: int):
 
     done, alone = 0, False
     while done < len(work):
+        batch = _pool_map(work[done:], 1, 1) if alone else _pool_map(work[done:], jobs)
         try:
-            for result in _pool_map(work[done:], 1, 1) if alone else _pool_map(work[done:], jobs):
+            for result in batch:
                 yield result
                 done += 1
         except BrokenProcessPool:
@@ -209,6 +210,8 @@ def _check_all(work: list[Job], jobs: int):
                 yield _died(work[done])
                 done += 1
             alone = not alone
+        finally:  # an interrupt here, between two results, must cancel the pool now (not when it is collected)
+            batch.close()
 
 
 def _pool_map(work: list[Job], jobs: int, chunksize: int | None = None):
