@@ -193,41 +193,35 @@ def _check_all(work: list[Job], jobs: int):
     if jobs <= 1 or len(work) < 2:
         yield from map(_work, work)
         return
+    from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
+
+    from gklint.run.signals import blocked, ignore_in_worker
 
     done, alone = 0, False
     while done < len(work):
-        batch = _pool_map(work[done:], 1, 1) if alone else _pool_map(work[done:], jobs)
+        todo = work[done:]
+        pool = ProcessPoolExecutor(max_workers=1 if alone else min(jobs, len(todo)), initializer=ignore_in_worker)
         try:
-            for result in batch:
+            with blocked():  # the workers are forked here
+                results = pool.map(_work, todo, chunksize=1 if alone else max(1, min(8, len(todo) // (jobs * 4))))
+            for result in results:
                 yield result
                 done += 1
         except BrokenProcessPool:
             # a worker died (the kernel's out-of-memory killer, a crash in a C library): which file it was
             # checking is not known while several run at once, so the files go one at a time until a worker
             # dies again, on that file: reported, and the others are checked as before
+            _cancel(pool)
             if alone:
                 yield _died(work[done])
                 done += 1
             alone = not alone
-        finally:  # an interrupt here, between two results, must cancel the pool now (not when it is collected)
-            batch.close()
-
-
-def _pool_map(work: list[Job], jobs: int, chunksize: int | None = None):
-    from concurrent.futures import ProcessPoolExecutor
-
-    from gklint.run.signals import blocked, ignore_in_worker
-
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(work)), initializer=ignore_in_worker)
-    try:
-        with blocked():  # the workers are forked here
-            results = pool.map(_work, work, chunksize=chunksize or max(1, min(8, len(work) // (jobs * 4))))
-        yield from results
-    except BaseException:  # Ctrl-C, SIGTERM, a CI cancel (to this process only), a closed pipe, a dead worker
-        _cancel(pool)
-        raise
-    pool.shutdown()
+            continue
+        except BaseException:  # Ctrl-C, SIGTERM, a CI cancel (to this process only), a closed pipe
+            _cancel(pool)
+            raise
+        pool.shutdown()
 
 
 def _died(job: Job) -> FileResult:
